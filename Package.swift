@@ -1,0 +1,46 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+// The CPU the SIMD kernels are compiled for. The fused multiply-add shim (Sources/_NetShims) only
+// becomes one vector instruction when clang is told the CPU has FMA; without it a batch-1 policy
+// forward is ~75× slower (SWIFT-RT-NOTES). Defaults: x86-64-v3 (Haswell and later: AVX2 + FMA) on
+// x86_64 hosts; nothing on aarch64, where FMA is baseline. Override for a board with
+// SVGRT_CPU_FLAGS, e.g. SVGRT_CPU_FLAGS="-mcpu=cortex-a72" or SVGRT_CPU_FLAGS="" (portable, slow).
+let cpuFlags: [String] = {
+    if let flags = ProcessInfo.processInfo.environment["SVGRT_CPU_FLAGS"] {
+        return flags.split(separator: " ").map(String.init)
+    }
+    #if arch(x86_64)
+    return ["-march=x86-64-v3"]
+    #else
+    return []
+    #endif
+}()
+let simdSwiftSettings: [SwiftSetting] = cpuFlags.isEmpty ? [] : [.unsafeFlags(cpuFlags.flatMap { ["-Xcc", $0] })]
+let simdCSettings: [CSetting] = cpuFlags.isEmpty ? [] : [.unsafeFlags(cpuFlags)]
+
+let package = Package(
+    name: "svg-rt",
+    products: [
+        .library(name: "Net", targets: ["Net"]),
+        .library(name: "Checksum", targets: ["Checksum"]),
+        // Test support: counts the calling thread's heap allocations by interposing malloc.
+        .library(name: "AllocationCounter", targets: ["_AllocationCounter"]),
+    ],
+    targets: [
+        .target(name: "_NetShims", cSettings: simdCSettings),
+        .target(name: "Checksum"),
+        .target(name: "Net", dependencies: ["_NetShims", "Checksum"], swiftSettings: simdSwiftSettings),
+        .target(name: "_AllocationCounter"),
+        .testTarget(
+            name: "NetTests",
+            dependencies: ["Net", "Checksum", "_AllocationCounter"],
+            swiftSettings: simdSwiftSettings),
+    ]
+)

@@ -1,0 +1,86 @@
+/// Adam (Kingma & Ba, 2015) on one flat parameter vector, with PyTorch's update form:
+///
+///     m ← β1 m + (1 − β1) g,   v ← β2 v + (1 − β2) g²
+///     θ ← θ − lr · (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε)
+///
+/// The moments are allocated once, the size of the parameter vector; `step` descends (negate the
+/// gradient for ascent). Real-time safe: `step` allocates nothing and takes no lock.
+public final class Adam {
+    /// Step size (default 1e-3, the paper's and PyTorch's).
+    public var learningRate: Float
+    /// Decay of the first moment (default 0.9).
+    public let beta1: Float
+    /// Decay of the second moment (default 0.999).
+    public let beta2: Float
+    /// Added to √v̂ (default 1e-8).
+    public let epsilon: Float
+    /// Steps taken so far (t in the bias corrections).
+    public private(set) var stepCount: Int = 0
+    /// First and second moment estimates, same layout as the parameters.
+    public let firstMoment: FloatBuffer
+    public let secondMoment: FloatBuffer
+
+    /// An optimiser for a parameter vector of `count` floats.
+    public init(count: Int, learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        firstMoment = FloatBuffer(count: count)
+        secondMoment = FloatBuffer(count: count)
+    }
+
+    /// An optimiser for `network`'s parameters.
+    public convenience init(for network: MLP, learningRate: Float = 1e-3) {
+        self.init(count: network.parameters.count, learningRate: learningRate)
+    }
+
+    /// One step of `parameters` along `gradients` (both `firstMoment.count` floats).
+    public func step(parameters: FloatBuffer, gradients: FloatBuffer) {
+        precondition(parameters.count == firstMoment.count && gradients.count == firstMoment.count,
+                     "Adam.step: buffers of \(parameters.count)/\(gradients.count) floats, moments of \(firstMoment.count)")
+        stepCount += 1
+        // Bias corrections in Double: β^t underflows gracefully and stays accurate for large t.
+        let correction1 = Float(1 - pow(Double(beta1), stepCount))
+        let correction2 = Float(1 - pow(Double(beta2), stepCount))
+        let b1 = Float8(repeating: beta1), c1 = Float8(repeating: 1 - beta1)
+        let b2 = Float8(repeating: beta2), c2 = Float8(repeating: 1 - beta2)
+        let inverseCorrection1 = Float8(repeating: 1 / correction1)
+        let inverseCorrection2 = Float8(repeating: 1 / correction2)
+        let lr = Float8(repeating: learningRate), eps = Float8(repeating: epsilon)
+        let p = parameters.base, g = gradients.base, m = firstMoment.base, v = secondMoment.base
+        var i = 0
+        while i < firstMoment.count {
+            let gi = load8(g + i)
+            let mi = b1 * load8(m + i) + c1 * gi
+            let vi = b2 * load8(v + i) + c2 * (gi * gi)
+            store8(mi, m + i)
+            store8(vi, v + i)
+            let mHat = mi * inverseCorrection1
+            let vHat = vi * inverseCorrection2
+            store8(load8(p + i) - lr * mHat / (vHat.squareRoot() + eps), p + i)
+            i += 8
+        }
+    }
+
+    /// Forgets the moments and the step count.
+    public func reset() {
+        firstMoment.zero()
+        secondMoment.zero()
+        stepCount = 0
+    }
+
+    /// Restores the step count (with the moments, from a checkpoint).
+    public func restore(stepCount: Int) { self.stepCount = stepCount }
+}
+
+/// x^n for n ≥ 0 by repeated squaring: exact operations, no libm.
+@usableFromInline func pow(_ x: Double, _ n: Int) -> Double {
+    var result = 1.0, base = x, e = n
+    while e > 0 {
+        if e & 1 == 1 { result *= base }
+        base *= base
+        e >>= 1
+    }
+    return result
+}

@@ -1,0 +1,342 @@
+/// The three matrix products a dense layer needs, on row-major `Float` blocks whose vectorised
+/// dimension is a multiple of 8. Column-major style (broadcast one element of A, multiply a row
+/// of B held in SIMD accumulators, no horizontal sums) for the two "NN" products; dot-product
+/// tiles with one final tree reduction for the "NT" product.
+///
+/// Real-time safe: no allocation, no lock, no call out of the module but the inlined FMA shim.
+public enum MatrixKernels {
+
+    // MARK: C = initial + A · B   (B row-major K × N, N a multiple of 8)
+
+    /// `c[i, 0..<n] = initial[i] + Σ_p a[i, p] · b[p, 0..<n]` for `i < m`.
+    ///
+    /// - `a[i, p]` is read at `a[i * aRowStride + p * aColumnStride]`, so the same kernel serves
+    ///   `X · Wᵀ` (forward) and `Xᵀ · dZ` (weight gradient).
+    /// - `b[p, j]` at `b[p * ldb + j]`; `c[i, j]` at `c[i * ldc + j]`; `n` must be a multiple of 8.
+    /// - `initial[i, j]` at `initial[i * initialRowStride + j]` (stride 0 broadcasts a bias row;
+    ///   `initial == c` with `ldc` accumulates); `nil` starts from zero.
+    public static func multiply(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, aRowStride: Int, aColumnStride: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        initial: UnsafePointer<Float>?, initialRowStride: Int
+    ) {
+        var i = 0
+        while i + 4 <= m {
+            let a0 = a + i * aRowStride
+            let init0 = initial.map { $0 + i * initialRowStride }
+            var j = 0
+            while j + 24 <= n {
+                tile4x24(k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: b + j, ldb: ldb,
+                         c: c + i * ldc + j, ldc: ldc, initial: init0.map { $0 + j }, irs: initialRowStride)
+                j += 24
+            }
+            if j + 16 <= n {
+                tile4x16(k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: b + j, ldb: ldb,
+                         c: c + i * ldc + j, ldc: ldc, initial: init0.map { $0 + j }, irs: initialRowStride)
+                j += 16
+            }
+            if j + 8 <= n {
+                tile4x8(k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: b + j, ldb: ldb,
+                        c: c + i * ldc + j, ldc: ldc, initial: init0.map { $0 + j }, irs: initialRowStride)
+            }
+            i += 4
+        }
+        while i < m {
+            rowTimesMatrix(
+                k: k, a: a + i * aRowStride, aStride: aColumnStride, b: b, ldb: ldb, n: n,
+                c: c + i * ldc, initial: initial.map { $0 + i * initialRowStride })
+            i += 1
+        }
+    }
+
+    /// One row: `c[0..<n] = initial + Σ_p a[p · aStride] · b[p, 0..<n]`, the batch-1 forward.
+    /// Keeps 8 independent accumulators in flight for every width so the FMA latency is hidden.
+    public static func rowTimesMatrix(
+        k: Int, a: UnsafePointer<Float>, aStride: Int,
+        b: UnsafePointer<Float>, ldb: Int, n: Int,
+        c: UnsafeMutablePointer<Float>, initial: UnsafePointer<Float>?
+    ) {
+        var j = 0
+        while j + 64 <= n {
+            row8Vectors(k: k, a: a, aStride: aStride, b: b + j, ldb: ldb, c: c + j, initial: initial.map { $0 + j })
+            j += 64
+        }
+        if j + 32 <= n {
+            row4Vectors(k: k, a: a, aStride: aStride, b: b + j, ldb: ldb, c: c + j, initial: initial.map { $0 + j })
+            j += 32
+        }
+        while j + 8 <= n {
+            row1Vector(k: k, a: a, aStride: aStride, b: b + j, ldb: ldb, c: c + j, initial: initial.map { $0 + j })
+            j += 8
+        }
+    }
+
+    // MARK: C = A · Bᵀ   (both row-major with the reduced dimension contiguous, a multiple of 8)
+
+    /// `c[i, j] = Σ_p a[i * lda + p] · b[j * ldb + p]` for `i < m`, `j < n`, `p < k` (`k` a multiple
+    /// of 8); then `c[i, n..<paddedToLanes(n)]` is set to zero. This is `dX = dZ · W` for a layer
+    /// whose weights are stored transposed.
+    public static func multiplyTransposed(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        var i = 0
+        while i + 4 <= m {
+            var j = 0
+            while j + 2 <= n {
+                dotTile4x2(k: k, a: a + i * lda, lda: lda, b: b + j * ldb, ldb: ldb, c: c + i * ldc + j, ldc: ldc)
+                j += 2
+            }
+            if j < n {
+                for r in 0..<4 {
+                    c[(i + r) * ldc + j] = dot(k: k, a + (i + r) * lda, b + j * ldb)
+                }
+            }
+            i += 4
+        }
+        while i < m {
+            for j in 0..<n { c[i * ldc + j] = dot(k: k, a + i * lda, b + j * ldb) }
+            i += 1
+        }
+        let padded = paddedToLanes(n)
+        if padded > n {
+            for row in 0..<m {
+                for j in n..<padded { c[row * ldc + j] = 0 }
+            }
+        }
+    }
+
+    // MARK: Micro-kernels
+
+    @inline(__always)
+    static func start(_ initial: UnsafePointer<Float>?, _ offset: Int) -> Float8 {
+        if let initial { return load8(initial + offset) }
+        return Float8()
+    }
+
+    /// 4 rows × 24 columns: 12 accumulators, 3 row loads and 4 broadcasts per step of p.
+    @inline(__always)
+    static func tile4x24(
+        k: Int, a: UnsafePointer<Float>, rs: Int, cs: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, initial: UnsafePointer<Float>?, irs: Int
+    ) {
+        var c00 = start(initial, 0), c01 = start(initial, 8), c02 = start(initial, 16)
+        var c10 = start(initial, irs), c11 = start(initial, irs + 8), c12 = start(initial, irs + 16)
+        var c20 = start(initial, 2 * irs), c21 = start(initial, 2 * irs + 8), c22 = start(initial, 2 * irs + 16)
+        var c30 = start(initial, 3 * irs), c31 = start(initial, 3 * irs + 8), c32 = start(initial, 3 * irs + 16)
+        var ap = a, bp = b
+        for _ in 0..<k {
+            let b0 = load8(bp), b1 = load8(bp + 8), b2 = load8(bp + 16)
+            let x0 = ap[0], x1 = ap[rs], x2 = ap[2 * rs], x3 = ap[3 * rs]
+            c00 = fusedMultiplyAdd(x0, b0, c00); c01 = fusedMultiplyAdd(x0, b1, c01); c02 = fusedMultiplyAdd(x0, b2, c02)
+            c10 = fusedMultiplyAdd(x1, b0, c10); c11 = fusedMultiplyAdd(x1, b1, c11); c12 = fusedMultiplyAdd(x1, b2, c12)
+            c20 = fusedMultiplyAdd(x2, b0, c20); c21 = fusedMultiplyAdd(x2, b1, c21); c22 = fusedMultiplyAdd(x2, b2, c22)
+            c30 = fusedMultiplyAdd(x3, b0, c30); c31 = fusedMultiplyAdd(x3, b1, c31); c32 = fusedMultiplyAdd(x3, b2, c32)
+            ap += cs
+            bp += ldb
+        }
+        store8(c00, c); store8(c01, c + 8); store8(c02, c + 16)
+        store8(c10, c + ldc); store8(c11, c + ldc + 8); store8(c12, c + ldc + 16)
+        store8(c20, c + 2 * ldc); store8(c21, c + 2 * ldc + 8); store8(c22, c + 2 * ldc + 16)
+        store8(c30, c + 3 * ldc); store8(c31, c + 3 * ldc + 8); store8(c32, c + 3 * ldc + 16)
+    }
+
+    /// 4 rows × 16 columns: 8 accumulators.
+    @inline(__always)
+    static func tile4x16(
+        k: Int, a: UnsafePointer<Float>, rs: Int, cs: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, initial: UnsafePointer<Float>?, irs: Int
+    ) {
+        var c00 = start(initial, 0), c01 = start(initial, 8)
+        var c10 = start(initial, irs), c11 = start(initial, irs + 8)
+        var c20 = start(initial, 2 * irs), c21 = start(initial, 2 * irs + 8)
+        var c30 = start(initial, 3 * irs), c31 = start(initial, 3 * irs + 8)
+        var ap = a, bp = b
+        for _ in 0..<k {
+            let b0 = load8(bp), b1 = load8(bp + 8)
+            let x0 = ap[0], x1 = ap[rs], x2 = ap[2 * rs], x3 = ap[3 * rs]
+            c00 = fusedMultiplyAdd(x0, b0, c00); c01 = fusedMultiplyAdd(x0, b1, c01)
+            c10 = fusedMultiplyAdd(x1, b0, c10); c11 = fusedMultiplyAdd(x1, b1, c11)
+            c20 = fusedMultiplyAdd(x2, b0, c20); c21 = fusedMultiplyAdd(x2, b1, c21)
+            c30 = fusedMultiplyAdd(x3, b0, c30); c31 = fusedMultiplyAdd(x3, b1, c31)
+            ap += cs
+            bp += ldb
+        }
+        store8(c00, c); store8(c01, c + 8)
+        store8(c10, c + ldc); store8(c11, c + ldc + 8)
+        store8(c20, c + 2 * ldc); store8(c21, c + 2 * ldc + 8)
+        store8(c30, c + 3 * ldc); store8(c31, c + 3 * ldc + 8)
+    }
+
+    /// 4 rows × 8 columns, p split into two streams so 8 accumulators are in flight.
+    @inline(__always)
+    static func tile4x8(
+        k: Int, a: UnsafePointer<Float>, rs: Int, cs: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, initial: UnsafePointer<Float>?, irs: Int
+    ) {
+        var c0 = start(initial, 0), c1 = start(initial, irs)
+        var c2 = start(initial, 2 * irs), c3 = start(initial, 3 * irs)
+        var d0 = Float8(), d1 = Float8(), d2 = Float8(), d3 = Float8()
+        var ap = a, bp = b
+        var p = 0
+        while p + 2 <= k {
+            let b0 = load8(bp), b1 = load8(bp + ldb)
+            let ap1 = ap + cs
+            c0 = fusedMultiplyAdd(ap[0], b0, c0); d0 = fusedMultiplyAdd(ap1[0], b1, d0)
+            c1 = fusedMultiplyAdd(ap[rs], b0, c1); d1 = fusedMultiplyAdd(ap1[rs], b1, d1)
+            c2 = fusedMultiplyAdd(ap[2 * rs], b0, c2); d2 = fusedMultiplyAdd(ap1[2 * rs], b1, d2)
+            c3 = fusedMultiplyAdd(ap[3 * rs], b0, c3); d3 = fusedMultiplyAdd(ap1[3 * rs], b1, d3)
+            ap += 2 * cs
+            bp += 2 * ldb
+            p += 2
+        }
+        if p < k {
+            let b0 = load8(bp)
+            c0 = fusedMultiplyAdd(ap[0], b0, c0); c1 = fusedMultiplyAdd(ap[rs], b0, c1)
+            c2 = fusedMultiplyAdd(ap[2 * rs], b0, c2); c3 = fusedMultiplyAdd(ap[3 * rs], b0, c3)
+        }
+        store8(c0 + d0, c); store8(c1 + d1, c + ldc)
+        store8(c2 + d2, c + 2 * ldc); store8(c3 + d3, c + 3 * ldc)
+    }
+
+    /// One row × 64 columns: 8 accumulators.
+    @inline(__always)
+    static func row8Vectors(
+        k: Int, a: UnsafePointer<Float>, aStride: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, initial: UnsafePointer<Float>?
+    ) {
+        var c0 = start(initial, 0), c1 = start(initial, 8), c2 = start(initial, 16), c3 = start(initial, 24)
+        var c4 = start(initial, 32), c5 = start(initial, 40), c6 = start(initial, 48), c7 = start(initial, 56)
+        var ap = a, bp = b
+        for _ in 0..<k {
+            let x = ap[0]
+            c0 = fusedMultiplyAdd(x, load8(bp), c0); c1 = fusedMultiplyAdd(x, load8(bp + 8), c1)
+            c2 = fusedMultiplyAdd(x, load8(bp + 16), c2); c3 = fusedMultiplyAdd(x, load8(bp + 24), c3)
+            c4 = fusedMultiplyAdd(x, load8(bp + 32), c4); c5 = fusedMultiplyAdd(x, load8(bp + 40), c5)
+            c6 = fusedMultiplyAdd(x, load8(bp + 48), c6); c7 = fusedMultiplyAdd(x, load8(bp + 56), c7)
+            ap += aStride
+            bp += ldb
+        }
+        store8(c0, c); store8(c1, c + 8); store8(c2, c + 16); store8(c3, c + 24)
+        store8(c4, c + 32); store8(c5, c + 40); store8(c6, c + 48); store8(c7, c + 56)
+    }
+
+    /// One row × 32 columns, p split into two streams: 8 accumulators.
+    @inline(__always)
+    static func row4Vectors(
+        k: Int, a: UnsafePointer<Float>, aStride: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, initial: UnsafePointer<Float>?
+    ) {
+        var c0 = start(initial, 0), c1 = start(initial, 8), c2 = start(initial, 16), c3 = start(initial, 24)
+        var d0 = Float8(), d1 = Float8(), d2 = Float8(), d3 = Float8()
+        var ap = a, bp = b
+        var p = 0
+        while p + 2 <= k {
+            let x = ap[0], y = ap[aStride]
+            let bq = bp + ldb
+            c0 = fusedMultiplyAdd(x, load8(bp), c0); d0 = fusedMultiplyAdd(y, load8(bq), d0)
+            c1 = fusedMultiplyAdd(x, load8(bp + 8), c1); d1 = fusedMultiplyAdd(y, load8(bq + 8), d1)
+            c2 = fusedMultiplyAdd(x, load8(bp + 16), c2); d2 = fusedMultiplyAdd(y, load8(bq + 16), d2)
+            c3 = fusedMultiplyAdd(x, load8(bp + 24), c3); d3 = fusedMultiplyAdd(y, load8(bq + 24), d3)
+            ap += 2 * aStride
+            bp += 2 * ldb
+            p += 2
+        }
+        if p < k {
+            let x = ap[0]
+            c0 = fusedMultiplyAdd(x, load8(bp), c0); c1 = fusedMultiplyAdd(x, load8(bp + 8), c1)
+            c2 = fusedMultiplyAdd(x, load8(bp + 16), c2); c3 = fusedMultiplyAdd(x, load8(bp + 24), c3)
+        }
+        store8(c0 + d0, c); store8(c1 + d1, c + 8); store8(c2 + d2, c + 16); store8(c3 + d3, c + 24)
+    }
+
+    /// One row × 8 columns, p split into four streams.
+    @inline(__always)
+    static func row1Vector(
+        k: Int, a: UnsafePointer<Float>, aStride: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, initial: UnsafePointer<Float>?
+    ) {
+        var c0 = start(initial, 0), c1 = Float8(), c2 = Float8(), c3 = Float8()
+        var ap = a, bp = b
+        var p = 0
+        while p + 4 <= k {
+            c0 = fusedMultiplyAdd(ap[0], load8(bp), c0)
+            c1 = fusedMultiplyAdd(ap[aStride], load8(bp + ldb), c1)
+            c2 = fusedMultiplyAdd(ap[2 * aStride], load8(bp + 2 * ldb), c2)
+            c3 = fusedMultiplyAdd(ap[3 * aStride], load8(bp + 3 * ldb), c3)
+            ap += 4 * aStride
+            bp += 4 * ldb
+            p += 4
+        }
+        while p < k {
+            c0 = fusedMultiplyAdd(ap[0], load8(bp), c0)
+            ap += aStride
+            bp += ldb
+            p += 1
+        }
+        store8((c0 + c1) + (c2 + c3), c)
+    }
+
+    /// 4 rows of A against 2 rows of B: 8 dot products of length k, reduced once at the end.
+    @inline(__always)
+    static func dotTile4x2(
+        k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        var s00 = Float8(), s01 = Float8(), s10 = Float8(), s11 = Float8()
+        var s20 = Float8(), s21 = Float8(), s30 = Float8(), s31 = Float8()
+        var p = 0
+        while p < k {
+            let b0 = load8(b + p), b1 = load8(b + ldb + p)
+            let a0 = load8(a + p), a1 = load8(a + lda + p)
+            let a2 = load8(a + 2 * lda + p), a3 = load8(a + 3 * lda + p)
+            s00 = fusedMultiplyAdd(a0, b0, s00); s01 = fusedMultiplyAdd(a0, b1, s01)
+            s10 = fusedMultiplyAdd(a1, b0, s10); s11 = fusedMultiplyAdd(a1, b1, s11)
+            s20 = fusedMultiplyAdd(a2, b0, s20); s21 = fusedMultiplyAdd(a2, b1, s21)
+            s30 = fusedMultiplyAdd(a3, b0, s30); s31 = fusedMultiplyAdd(a3, b1, s31)
+            p += 8
+        }
+        c[0] = horizontalSum(s00); c[1] = horizontalSum(s01)
+        c[ldc] = horizontalSum(s10); c[ldc + 1] = horizontalSum(s11)
+        c[2 * ldc] = horizontalSum(s20); c[2 * ldc + 1] = horizontalSum(s21)
+        c[3 * ldc] = horizontalSum(s30); c[3 * ldc + 1] = horizontalSum(s31)
+    }
+
+    /// One dot product of length k (a multiple of 8), two streams.
+    @inline(__always)
+    static func dot(k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
+        var s0 = Float8(), s1 = Float8()
+        var p = 0
+        while p + 16 <= k {
+            s0 = fusedMultiplyAdd(load8(a + p), load8(b + p), s0)
+            s1 = fusedMultiplyAdd(load8(a + p + 8), load8(b + p + 8), s1)
+            p += 16
+        }
+        if p < k { s0 = fusedMultiplyAdd(load8(a + p), load8(b + p), s0) }
+        return horizontalSum(s0 + s1)
+    }
+
+    /// `sums[0..<n] (+)= Σ_i rows[i * ld + 0..<n]` for `i < m` (`n` a multiple of 8): bias gradients.
+    public static func sumRows(
+        m: Int, n: Int, rows: UnsafePointer<Float>, ld: Int,
+        into sums: UnsafeMutablePointer<Float>, accumulate: Bool
+    ) {
+        var j = 0
+        while j < n {
+            var s0 = accumulate ? load8(sums + j) : Float8(), s1 = Float8()
+            var i = 0
+            while i + 2 <= m {
+                s0 += load8(rows + i * ld + j)
+                s1 += load8(rows + (i + 1) * ld + j)
+                i += 2
+            }
+            if i < m { s0 += load8(rows + i * ld + j) }
+            store8(s0 + s1, sums + j)
+            j += 8
+        }
+    }
+}
