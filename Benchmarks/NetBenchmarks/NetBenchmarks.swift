@@ -1,0 +1,101 @@
+import Benchmark
+import Net
+
+// The network operations the control and learner threads run, at the sizes the issue names.
+// Every benchmark measures wall clock and mallocCountTotal; Thresholds/*.p90.json pin the malloc
+// count to zero so `swift package benchmark thresholds check` fails when an allocation creeps in.
+// Reported per call: scalingFactor .kilo runs 1,000 calls per sample and reports the per-call time.
+
+/// A network with random parameters and `batch` random inputs and output cotangents.
+func makeNetwork(_ sizes: [Int], batch: Int, seed: UInt64) -> MLP {
+    var rng = Xoshiro256StarStar(seed: seed)
+    let net = MLP(layerSizes: sizes, maxBatch: batch)
+    net.initializeParameters(using: &rng)
+    for s in 0..<batch {
+        for i in 0..<net.inputSize { net.input(sample: s)[i] = rng.nextUniform(-1, 1) }
+        for o in 0..<net.outputSize { net.outputGradient(sample: s)[o] = rng.nextUniform(-1, 1) / Float(batch) }
+    }
+    return net
+}
+
+let benchmarks: @Sendable () -> Void = {
+    let metrics: [BenchmarkMetric] = [.wallClock, .mallocCountTotal]
+    let fast = Benchmark.Configuration(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(3))
+    let slow = Benchmark.Configuration(metrics: metrics, scalingFactor: .one, maxDuration: .seconds(3), maxIterations: 3000)
+
+    // Policy 8→100→100→2, batch 1: the control step's forward pass.
+    Benchmark("policy forward batch1 8-100-100-2", configuration: fast) { benchmark in
+        let policy = makeNetwork([8, 100, 100, 2], batch: 1, seed: 1)
+        policy.forward(batch: 1)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            policy.forward(batch: 1)
+            blackHole(policy.output(sample: 0)[0])
+        }
+    }
+
+    // Policy 8→100→100→2, batch 64, forward + backward (parameter gradients).
+    Benchmark("policy forward+backward batch64 8-100-100-2", configuration: slow) { benchmark in
+        let policy = makeNetwork([8, 100, 100, 2], batch: 64, seed: 2)
+        policy.forward(batch: 64)
+        policy.backward(batch: 64, parameterGradients: .overwrite, inputGradient: false)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            policy.forward(batch: 64)
+            policy.backward(batch: 64, parameterGradients: .overwrite, inputGradient: false)
+            blackHole(policy.gradients[0])
+        }
+    }
+
+    // Value 8→400→200→1, batch 64, forward + backward (parameter gradients).
+    Benchmark("value forward+backward batch64 8-400-200-1", configuration: slow) { benchmark in
+        let value = makeNetwork([8, 400, 200, 1], batch: 64, seed: 3)
+        value.forward(batch: 64)
+        value.backward(batch: 64, parameterGradients: .overwrite, inputGradient: false)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            value.forward(batch: 64)
+            value.backward(batch: 64, parameterGradients: .overwrite, inputGradient: false)
+            blackHole(value.gradients[0])
+        }
+    }
+
+    // Dynamics model: 8 sub-networks 10→20→20→1, batch 64, forward + backward (parameter gradients).
+    Benchmark("model forward+backward batch64 8x 10-20-20-1", configuration: slow) { benchmark in
+        let model = (0..<8).map { makeNetwork([10, 20, 20, 1], batch: 64, seed: 10 + UInt64($0)) }
+        for net in model {
+            net.forward(batch: 64)
+            net.backward(batch: 64, parameterGradients: .overwrite, inputGradient: false)
+        }
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            for net in model {
+                net.forward(batch: 64)
+                net.backward(batch: 64, parameterGradients: .overwrite, inputGradient: false)
+            }
+            blackHole(model[7].gradients[0])
+        }
+    }
+
+    // Adam step over the value network's parameters (81,201 real, 83,616 stored floats).
+    Benchmark("adam step value 8-400-200-1", configuration: slow) { benchmark in
+        let value = makeNetwork([8, 400, 200, 1], batch: 1, seed: 4)
+        let adam = Adam(for: value)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            adam.step(parameters: value.parameters, gradients: value.gradients)
+        }
+        blackHole(value.parameters[0])
+    }
+
+    // 1,000 Gaussian draws (the exploration noise of 500 control steps of a 2-D action).
+    Benchmark("gaussian draws x1000", configuration: slow) { benchmark in
+        var rng = Xoshiro256StarStar(seed: 5)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            var sum = 0.0
+            for _ in 0..<1000 { sum += rng.nextGaussian() }
+            blackHole(sum)
+        }
+    }
+}
