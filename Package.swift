@@ -30,17 +30,24 @@ let package = Package(
     products: [
         .library(name: "Net", targets: ["Net"]),
         .library(name: "Checksum", targets: ["Checksum"]),
+        .library(name: "Random", targets: ["Random"]),
+        .library(name: "Plants", targets: ["Plants"]),
         // Test support: counts the calling thread's heap allocations by interposing malloc.
         .library(name: "AllocationCounter", targets: ["_AllocationCounter"]),
     ],
     targets: [
         .target(name: "_NetShims", cSettings: simdCSettings),
         .target(name: "Checksum"),
-        .target(name: "Net", dependencies: ["_NetShims", "Checksum"], swiftSettings: simdSwiftSettings),
+        .target(name: "Random"),
+        .target(name: "Net", dependencies: ["_NetShims", "Checksum", "Random"], swiftSettings: simdSwiftSettings),
+        .target(name: "Plants", dependencies: ["Random"]),
         .target(name: "_AllocationCounter"),
         .testTarget(
             name: "NetTests",
-            dependencies: ["Net", "Checksum", "_AllocationCounter"],
+            dependencies: ["Net", "Checksum", "Random", "_AllocationCounter"],
             swiftSettings: simdSwiftSettings),
+        .testTarget(
+            name: "PlantsTests",
+            dependencies: ["Plants", "Random", "_AllocationCounter"]),
     ]
 )

@@ -9,7 +9,7 @@ final class RandomTests: XCTestCase {
     func testSequenceMatchesPythonReferenceBitForBit() throws {
         let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Fixtures/xoshiro_reference.csv")
-        let rows = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").dropFirst()
+        let rows = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
         XCTAssertEqual(rows.count, 3 * (16 + 64))
         var generators: [UInt64: Xoshiro256StarStar] = [:]
         var gaussianGenerators: [UInt64: Xoshiro256StarStar] = [:]

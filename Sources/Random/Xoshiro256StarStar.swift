@@ -2,7 +2,8 @@
 /// draws. Deterministic and portable: integer arithmetic, and for the Gaussians only IEEE-754
 /// +, −, ×, ÷ and √ (correctly rounded everywhere, never contracted into FMA by Swift), with the
 /// logarithm computed here rather than by libm, so a seed gives the same sequence, bit for bit,
-/// on x86_64 and aarch64. `Tests/NetTests/Fixtures/xoshiro_reference.py` is the reference.
+/// on x86_64 and aarch64. `Tests/NetTests/Fixtures/xoshiro_reference.py` is the reference
+/// (tested in `NetTests.RandomTests`).
 ///
 /// Real-time safe: a value type of 40 bytes; no draw allocates or locks.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {

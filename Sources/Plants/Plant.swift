@@ -1,0 +1,90 @@
+import Random
+
+/// A plant the controller acts on: fixed time step, saturating actuators, a seeded reset
+/// distribution, and the task's reward r(s, a) with analytic gradients r_s and r_a.
+///
+/// "State" for learning is the plant's observation (what a controller sees on the wire); the
+/// physical state (what `reset(to:)` takes and `physicalState(into:)` gives) may differ, e.g.
+/// the pendulum observes (cos θ, sin θ, θ̇) of the state (θ, θ̇).
+///
+/// Conventions: `step` returns r(s_t, a_t) of the observation before the step and the action
+/// after saturation (gymnasium's convention); a task with a terminal reward adds
+/// `terminalReward(observation:)` of the final observation s_T. Every method after `init` is
+/// real-time safe: buffers are the caller's, nothing allocates. One thread per plant.
+public protocol Plant: AnyObject {
+    /// Registry name, e.g. "pendulum".
+    var name: String { get }
+    /// Length of the observation vector s.
+    var observationSize: Int { get }
+    /// Length of the action vector a.
+    var actionSize: Int { get }
+    /// Length of the physical state (explicit RESET payload).
+    var physicalStateSize: Int { get }
+    /// Seconds of plant time per `step`.
+    var timeStep: Double { get }
+    /// Steps per episode.
+    var episodeLength: Int { get }
+    /// The task's discount γ (SVG-SPEC §1 gives the paper's per task).
+    var discount: Double { get }
+    /// Actuator limits; `step` saturates every action to [actionLow, actionHigh].
+    var actionLow: [Double] { get }
+    var actionHigh: [Double] { get }
+    /// Steps taken since the last reset.
+    var stepIndex: Int { get }
+
+    /// Draws an initial state from the task's reset distribution.
+    func reset(using generator: inout Xoshiro256StarStar)
+    /// Starts from an explicit physical state (`physicalStateSize` values).
+    func reset(to state: UnsafeBufferPointer<Double>)
+    /// Writes the physical state.
+    func physicalState(into state: UnsafeMutableBufferPointer<Double>)
+    /// Writes the current observation.
+    func observe(into observation: UnsafeMutableBufferPointer<Double>)
+    /// Saturates `action`, advances one time step, returns r(s, a) of the pre-step observation.
+    func step(action: UnsafeBufferPointer<Double>) -> Double
+
+    /// r(s, a) for an observation and an (unsaturated) action.
+    func reward(observation: UnsafeBufferPointer<Double>, action: UnsafeBufferPointer<Double>) -> Double
+    /// r_s and r_a at (s, a).
+    func rewardGradient(
+        observation: UnsafeBufferPointer<Double>, action: UnsafeBufferPointer<Double>,
+        dObservation: UnsafeMutableBufferPointer<Double>, dAction: UnsafeMutableBufferPointer<Double>)
+    /// Reward of the final observation of an episode (0 for tasks without one).
+    func terminalReward(observation: UnsafeBufferPointer<Double>) -> Double
+    /// Gradient of `terminalReward` with respect to the observation.
+    func terminalRewardGradient(observation: UnsafeBufferPointer<Double>, dObservation: UnsafeMutableBufferPointer<Double>)
+}
+
+extension Plant {
+    public func terminalReward(observation: UnsafeBufferPointer<Double>) -> Double { 0 }
+    public func terminalRewardGradient(observation: UnsafeBufferPointer<Double>, dObservation: UnsafeMutableBufferPointer<Double>) {
+        for i in 0..<dObservation.count { dObservation[i] = 0 }
+    }
+
+    /// `value` clamped to the actuator range of dimension `i`.
+    @inlinable public func saturate(_ value: Double, dimension i: Int) -> Double {
+        min(max(value, actionLow[i]), actionHigh[i])
+    }
+
+    /// Whether the current episode has run its length.
+    public var isEpisodeOver: Bool { stepIndex >= episodeLength }
+}
+
+/// Every plant svg-rt ships, by name.
+public enum PlantRegistry {
+    public static let names = ["pendulum", "cartpole", "hand", "swimmer3", "swimmer5", "swimmer7", "reacher3"]
+
+    /// A new plant called `name`, or nil for an unknown name.
+    public static func make(_ name: String) -> (any Plant)? {
+        switch name {
+        case "pendulum": return Pendulum()
+        case "cartpole": return CartPole()
+        case "hand": return Hand()
+        case "swimmer3": return Swimmer(links: 3)
+        case "swimmer5": return Swimmer(links: 5)
+        case "swimmer7": return Swimmer(links: 7)
+        case "reacher3": return Reacher()
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+import XCTest
+import Plants
+
+/// The pendulum against 1,000 steps of gymnasium's Pendulum-v1 (shared/reference).
+final class PendulumReferenceTests: XCTestCase {
+    func referenceRows() throws -> [[String: Double]] {
+        // Tests/PlantsTests → ../../../shared/reference (the checkout sits beside shared/).
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let candidates = [
+            root.deletingLastPathComponent().appendingPathComponent("shared/reference/pendulum-v1-seed0.csv"),
+            root.appendingPathComponent("Tests/PlantsTests/Fixtures/pendulum-v1-seed0.csv"),
+        ]
+        guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
+            XCTFail("pendulum-v1-seed0.csv not found in \(candidates.map(\.path))")
+            return []
+        }
+        let lines = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline)
+        let header = lines[0].split(separator: ",").map(String.init)
+        return lines.dropFirst().map { line in
+            Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: ",").map { Double($0)! }))
+        }
+    }
+
+    func testMatchesGymnasiumPendulumV1() throws {
+        let rows = try referenceRows()
+        XCTAssertEqual(rows.count, 1000)
+        let plant = Pendulum()
+        var state = [0.0, 0.0], observation = [0.0, 0.0, 0.0]
+        var worst = 0.0
+        for row in rows {
+            state = [row["th"]!, row["thdot"]!]
+            state.withUnsafeBufferPointer { plant.reset(to: $0) }
+            observation.withUnsafeMutableBufferPointer { plant.observe(into: $0) }
+            worst = max(worst, abs(observation[0] - row["obs_cos"]!), abs(observation[1] - row["obs_sin"]!),
+                        abs(observation[2] - row["obs_thdot"]!))
+            let action = [row["action"]!]
+            let reward = action.withUnsafeBufferPointer { plant.step(action: $0) }
+            // The reward from the observation equals the one from the state.
+            let fromObservation = observation.withUnsafeBufferPointer { s in action.withUnsafeBufferPointer { plant.reward(observation: s, action: $0) } }
+            observation.withUnsafeMutableBufferPointer { plant.observe(into: $0) }
+            worst = max(worst, abs(reward - row["reward"]!), abs(fromObservation - row["reward"]!),
+                        abs(plant.theta - row["next_th"]!), abs(plant.thetaDot - row["next_thdot"]!),
+                        abs(observation[0] - row["next_obs_cos"]!), abs(observation[1] - row["next_obs_sin"]!),
+                        abs(observation[2] - row["next_obs_thdot"]!))
+        }
+        XCTAssertLessThanOrEqual(worst, 1e-5, "largest deviation from gymnasium: \(worst)")
+    }
+}

@@ -1,0 +1,104 @@
+import XCTest
+import Plants
+import Random
+
+final class PlantPhysicsTests: XCTestCase {
+    /// An unactuated, undamped pendulum (RK4) keeps its energy within 0.1 % over 10 s.
+    func testUnactuatedPendulumConservesEnergy() {
+        let plant = Pendulum(integrator: .rungeKutta4(substeps: 5))
+        let start = [2.0, 0.5]
+        start.withUnsafeBufferPointer { plant.reset(to: $0) }
+        let initial = plant.energy
+        var worst = 0.0
+        let zero = [0.0]
+        for _ in 0..<200 {  // 200 × 0.05 s = 10 s
+            _ = zero.withUnsafeBufferPointer { plant.step(action: $0) }
+            worst = max(worst, abs(plant.energy - initial) / abs(initial))
+        }
+        XCTAssertLessThan(worst, 1e-3, "relative energy drift \(worst)")
+    }
+
+    func testUnactuatedCartPoleConservesEnergy() {
+        let plant = CartPole()
+        [0.0, 0.0, 2.5, 0.0].withUnsafeBufferPointer { plant.reset(to: $0) }
+        let initial = plant.energy
+        var worst = 0.0
+        for _ in 0..<1000 {
+            _ = [0.0].withUnsafeBufferPointer { plant.step(action: $0) }
+            worst = max(worst, abs(plant.energy - initial) / abs(initial))
+        }
+        XCTAssertLessThan(worst, 1e-3, "relative energy drift \(worst)")
+    }
+
+    /// With no torque, drag only takes energy out of a moving swimmer.
+    func testSwimmerDragRemovesEnergy() {
+        for links in [3, 5, 7] {
+            let swimmer = Swimmer(links: links)
+            var rng = Xoshiro256StarStar(seed: UInt64(links))
+            swimmer.reset(using: &rng)
+            let dof = swimmer.chain.dof
+            for i in 0..<dof { swimmer.chain.state[dof + i] = rng.nextUniform() * 2 - 1 }
+            var energy = swimmer.chain.kineticEnergy
+            let initial = energy
+            let zero = [Double](repeating: 0, count: links - 1)
+            for _ in 0..<300 {
+                _ = zero.withUnsafeBufferPointer { swimmer.step(action: $0) }
+                let now = swimmer.chain.kineticEnergy
+                XCTAssertLessThanOrEqual(now, energy * (1 + 1e-9), "swimmer\(links) gained energy")
+                energy = now
+            }
+            XCTAssertLessThan(energy, 0.5 * initial, "swimmer\(links): drag removed too little")
+        }
+    }
+
+    /// A swimmer can make progress: a travelling wave of joint torques moves its centre of mass.
+    func testSwimmerTravellingWaveMovesIt() {
+        let swimmer = Swimmer(links: 3)
+        var rng = Xoshiro256StarStar(seed: 1)
+        swimmer.reset(using: &rng)
+        var observation = [Double](repeating: 0, count: swimmer.observationSize)
+        var distance = 0.0
+        for t in 0..<1000 {
+            let phase = Double(t) * 0.01 * 2 * Double.pi
+            let action = [Foundation.sin(phase), Foundation.sin(phase - 1.5)]
+            _ = action.withUnsafeBufferPointer { swimmer.step(action: $0) }
+            observation.withUnsafeMutableBufferPointer { swimmer.observe(into: $0) }
+            distance += 0.01 * (observation[6] * observation[6] + observation[7] * observation[7]).squareRoot()
+        }
+        XCTAssertGreaterThan(distance, 0.05)
+    }
+
+    /// Full torque on every reacher joint for 5 s never takes a joint past its limit; the
+    /// cart never leaves the track.
+    func testJointAndTrackLimitsHold() {
+        let reacher = Reacher()
+        var rng = Xoshiro256StarStar(seed: 2)
+        reacher.reset(using: &rng)
+        for t in 0..<500 {
+            let sign = t < 250 ? 1.0 : -1.0
+            _ = [0.2 * sign, 0.2 * sign, -0.2 * sign].withUnsafeBufferPointer { reacher.step(action: $0) }
+            for j in 1..<3 { XCTAssertLessThanOrEqual(abs(reacher.jointAngle(j)), Reacher.jointLimit + 1e-12) }
+        }
+        let cart = CartPole()
+        cart.reset(using: &rng)
+        for _ in 0..<1000 {
+            _ = [1.0].withUnsafeBufferPointer { cart.step(action: $0) }
+            XCTAssertLessThanOrEqual(abs(cart.x), CartPole.trackLimit)
+        }
+        XCTAssertEqual(cart.x, CartPole.trackLimit)
+    }
+
+    /// The hand's ball hangs below the hand at rest: spring force balances gravity.
+    func testHandBallSettlesUnderHand() {
+        let hand = Hand()
+        let start = [0.0, 0.0, 0.0, -0.3, 0, 0, 0, 0, 0, 0]
+        start.withUnsafeBufferPointer { hand.reset(to: $0) }
+        for _ in 0..<1000 { _ = [0.0, 0.0].withUnsafeBufferPointer { hand.step(action: $0) } }
+        var s = [Double](repeating: 0, count: 11)
+        s.withUnsafeMutableBufferPointer { hand.observe(into: $0) }
+        XCTAssertEqual(s[3], -Hand.gravity * Hand.ballMass / Hand.springConstant, accuracy: 0.1)
+        XCTAssertEqual(s[10], 1)
+    }
+}
+
+import Foundation
