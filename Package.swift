@@ -32,8 +32,13 @@ let package = Package(
         .library(name: "Checksum", targets: ["Checksum"]),
         .library(name: "Random", targets: ["Random"]),
         .library(name: "Plants", targets: ["Plants"]),
+        .library(name: "Link", targets: ["Link"]),
+        .executable(name: "firmware-sim", targets: ["firmware-sim"]),
         // Test support: counts the calling thread's heap allocations by interposing malloc.
         .library(name: "AllocationCounter", targets: ["_AllocationCounter"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         .target(name: "_NetShims", cSettings: simdCSettings),
@@ -41,11 +46,20 @@ let package = Package(
         .target(name: "Random"),
         .target(name: "Net", dependencies: ["_NetShims", "Checksum", "Random"], swiftSettings: simdSwiftSettings),
         .target(name: "Plants", dependencies: ["Random"]),
+        .target(name: "_LinkShims"),
+        .target(name: "Link", dependencies: ["Checksum", "_LinkShims"]),
+        .executableTarget(
+            name: "firmware-sim",
+            dependencies: ["Plants", "Link", "Random", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "firmware-sim"),
         .target(name: "_AllocationCounter"),
         .testTarget(
             name: "NetTests",
             dependencies: ["Net", "Checksum", "Random", "_AllocationCounter"],
             swiftSettings: simdSwiftSettings),
+        .testTarget(
+            name: "LinkTests",
+            dependencies: ["Link", "Plants", "Random", "_AllocationCounter", "_LinkShims", "firmware-sim"]),
         .testTarget(
             name: "PlantsTests",
             dependencies: ["Plants", "Random", "_AllocationCounter"]),

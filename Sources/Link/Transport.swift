@@ -1,0 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import _LinkShims
+
+/// Carries whole frames between the controller and a plant. Real-time safe after `init`:
+/// send and receive use the caller's buffers and one syscall each (plus `poll` to bound a wait).
+public protocol FrameTransport: AnyObject {
+    /// Sends one frame; false if the operating system refused it.
+    func send(_ frame: UnsafeRawBufferPointer) -> Bool
+    /// Waits up to `timeoutMicroseconds` (0: don't wait) for one frame; returns its length, or
+    /// nil when none arrived in time.
+    func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMicroseconds: Int) -> Int?
+    /// Releases the descriptor.
+    func close()
+}
+
+/// Why a transport could not be opened.
+public struct TransportError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ what: String, errno code: Int32) {
+        description = "\(what): \(String(cString: strerror(code)))"
+    }
+}
+
+/// Waits until `fd` is readable or the timeout (µs resolution, `ppoll`) passes.
+func waitReadable(_ fd: Int32, timeoutMicroseconds: Int) -> Bool {
+    svgrt_wait_readable(fd, timeoutMicroseconds) == 1
+}
+
+/// CLOCK_MONOTONIC in microseconds. Real-time safe (vDSO, no allocation).
+public func monotonicMicroseconds() -> Int {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return ts.tv_sec * 1_000_000 + ts.tv_nsec / 1000
+}

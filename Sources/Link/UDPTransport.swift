@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One frame per UDP datagram. Binds 127.0.0.1 by default (the plant is on the same board);
+/// pass `address: "0.0.0.0"` to listen on every interface. The peer is set by `connect(to:port:)`
+/// (the controller's side) or learned from the last datagram received (the plant's side).
+public final class UDPTransport: FrameTransport {
+    public let fd: Int32
+    /// The bound port (useful when 0 asked for an ephemeral one).
+    public let localPort: UInt16
+    var peer = sockaddr_in()
+    var hasPeer = false
+
+    public init(address: String = "127.0.0.1", port: UInt16) throws {
+        let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        self.fd = fd
+        guard fd >= 0 else { throw TransportError("socket", errno: errno) }
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_port = port.bigEndian
+        guard inet_pton(AF_INET, address, &local.sin_addr) == 1 else {
+            Glibc.close(fd)
+            throw TransportError("address \(address)", errno: EINVAL)
+        }
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            let code = errno
+            Glibc.close(fd)
+            throw TransportError("bind \(address):\(port)", errno: code)
+        }
+        var actual = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &actual) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        localPort = UInt16(bigEndian: actual.sin_port)
+    }
+
+    /// Sends to `address:port` from now on.
+    public func connect(to address: String = "127.0.0.1", port: UInt16) {
+        peer = sockaddr_in()
+        peer.sin_family = sa_family_t(AF_INET)
+        peer.sin_port = port.bigEndian
+        _ = inet_pton(AF_INET, address, &peer.sin_addr)
+        hasPeer = true
+    }
+
+    public func send(_ frame: UnsafeRawBufferPointer) -> Bool {
+        guard hasPeer else { return false }
+        let n = withUnsafePointer(to: &peer) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, frame.baseAddress, frame.count, Int32(MSG_DONTWAIT), $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return n == frame.count
+    }
+
+    public func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMicroseconds: Int) -> Int? {
+        guard waitReadable(fd, timeoutMicroseconds: timeoutMicroseconds) else { return nil }
+        var from = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let n = withUnsafeMutablePointer(to: &from) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                recvfrom(fd, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT | MSG_TRUNC), $0, &length)
+            }
+        }
+        guard n >= 0 else { return nil }
+        peer = from
+        hasPeer = true
+        // A datagram longer than the buffer is reported at its full length; the decoder then
+        // rejects it as a bad length instead of parsing a cut frame.
+        return min(n, buffer.count + 1)
+    }
+
+    public func close() { Glibc.close(fd) }
+}

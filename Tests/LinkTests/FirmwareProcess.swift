@@ -1,0 +1,68 @@
+import Foundation
+import XCTest
+
+/// firmware-sim started as a child process, as a controller on a board would find it.
+final class FirmwareProcess: @unchecked Sendable {
+    let process = Process()
+    let stderr = Pipe()
+    private(set) var port: UInt16 = 0
+    private var output = ""
+    private let lock = NSLock()
+
+    /// The firmware-sim built next to this test bundle.
+    static var executable: URL {
+        let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        return me.deletingLastPathComponent().appendingPathComponent("firmware-sim")
+    }
+
+    /// Starts firmware-sim with `arguments` and waits for its "serving" line.
+    init(_ arguments: [String]) throws {
+        process.executableURL = Self.executable
+        process.arguments = arguments + ["--status-interval", "0"]
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            guard let self else { return }
+            let text = String(decoding: handle.availableData, as: UTF8.self)
+            self.lock.lock(); self.output += text; self.lock.unlock()
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if let line = log.split(separator: "\n").first(where: { $0.contains("serving") }) {
+                if let range = line.range(of: #":(\d+),"#, options: .regularExpression) {
+                    port = UInt16(line[range].dropFirst().dropLast())!
+                }
+                return
+            }
+            if !process.isRunning { break }
+            usleep(10_000)
+        }
+        throw NSError(domain: "firmware-sim did not start: \(log)", code: 1)
+    }
+
+    var log: String {
+        lock.lock(); defer { lock.unlock() }
+        return output
+    }
+
+    /// Stops it with SIGTERM and returns its summary counters.
+    @discardableResult
+    func stop() -> [String: Int] {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        usleep(50_000)
+        stderr.fileHandleForReading.readabilityHandler = nil
+        let rest = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        lock.lock(); output += rest; lock.unlock()
+        guard let line = log.split(separator: "\n").last(where: { $0.hasPrefix("firmware-sim summary:") }) else { return [:] }
+        var counters: [String: Int] = [:]
+        for pair in line.split(separator: " ") {
+            let kv = pair.split(separator: "=")
+            if kv.count == 2, let value = Int(kv[1]) { counters[String(kv[0])] = value }
+        }
+        return counters
+    }
+
+    deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
+}

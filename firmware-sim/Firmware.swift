@@ -1,0 +1,373 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Link
+import Plants
+import Random
+
+/// Set by SIGINT/SIGTERM; the loop checks it at least every 100 ms.
+nonisolated(unsafe) var stopRequested: sig_atomic_t = 0
+
+/// An emulated plant board: one plant behind one transport, behaving as firmware on a
+/// microcontroller would (docs/protocol.md § Firmware behaviour).
+final class Firmware {
+    struct Options {
+        var realTime = true
+        var tickMicroseconds = 10_000
+        var watchdogTicks = 10
+        var seed: UInt64 = 1
+        var statusIntervalSeconds = 1.0
+        var exitOnBye = false
+    }
+
+    let plant: any Plant
+    let transport: any FrameTransport
+    let options: Options
+    let faults: FaultInjector
+    var disturbances: Disturbances
+    var schedule: Schedule
+    var generator: Xoshiro256StarStar
+
+    // Perturbations of the observation path.
+    var observationDelayTicks = 0
+    var stuckObservation = false
+    var dropObservationProbability = 0.0
+
+    // Link state.
+    var helloDone = false
+    var tracker = SequenceTracker()
+    var counters = LinkCounters()
+    var sendSequence: UInt32 = 0
+    var lastSenseSequence: UInt32 = 0
+    var lastSenseLength = 0
+    var steppedSinceSense = false
+
+    // Plant state.
+    let action: UnsafeMutableBufferPointer<Double>
+    let receivedAction: UnsafeMutableBufferPointer<Float>
+    let observation: UnsafeMutableBufferPointer<Double>
+    let history: UnsafeMutableBufferPointer<Float>  // 33 past observations, ring
+    var historyNewest = 0
+    let outgoing: UnsafeMutableBufferPointer<Float>
+    var lastReward: Float = 0
+    var ticksSinceAct = 0
+    var watchdogTripped = false
+    var watchdogTrips = 0
+    var episodes = 0
+    var totalSteps = 0
+    var episodeStart = false
+
+    let tx = UnsafeMutableRawBufferPointer.allocate(byteCount: Frame.maximumSize, alignment: 8)
+    let lastSense = UnsafeMutableRawBufferPointer.allocate(byteCount: Frame.maximumSize, alignment: 8)
+    let rx = UnsafeMutableRawBufferPointer.allocate(byteCount: Frame.maximumSize + 1, alignment: 8)
+    let startTime = monotonicMicroseconds()
+
+    static let historyDepth = 33
+
+    init(plant: any Plant, transport: any FrameTransport, options: Options, faults: FaultInjector,
+         disturbances: Disturbances, schedule: Schedule) {
+        self.plant = plant
+        self.transport = transport
+        self.options = options
+        self.faults = faults
+        self.disturbances = disturbances
+        self.schedule = schedule
+        generator = Xoshiro256StarStar(seed: options.seed)
+        action = .allocate(capacity: plant.actionSize)
+        action.initialize(repeating: 0)
+        receivedAction = .allocate(capacity: plant.actionSize)
+        receivedAction.initialize(repeating: 0)
+        observation = .allocate(capacity: plant.observationSize)
+        observation.initialize(repeating: 0)
+        history = .allocate(capacity: plant.observationSize * Self.historyDepth)
+        history.initialize(repeating: 0)
+        outgoing = .allocate(capacity: plant.observationSize)
+        outgoing.initialize(repeating: 0)
+        plant.reset(using: &generator)
+        recordObservation()
+        episodeStart = true
+    }
+
+    var description: PlantDescription {
+        PlantDescription(
+            name: plant.name, observationSize: plant.observationSize, actionSize: plant.actionSize,
+            physicalStateSize: plant.physicalStateSize, stepMicroseconds: UInt32(plant.timeStep * 1e6),
+            tickMicroseconds: options.realTime ? UInt32(options.tickMicroseconds) : 0,
+            episodeLength: plant.episodeLength, mode: options.realTime ? .realTime : .lockstep,
+            actionLow: plant.actionLow.map(Float.init), actionHigh: plant.actionHigh.map(Float.init))
+    }
+
+    var plantTime: UInt64 { UInt64((Double(totalSteps) * plant.timeStep * 1e6).rounded()) }
+
+    // MARK: Sending
+
+    func send(_ type: MessageType, flags: FrameFlags = [], body: (inout ByteWriter) -> Void) {
+        sendSequence &+= 1
+        let n = Frame.encode(FrameHeader(type: type, flags: flags, sequence: sendSequence, plantTimeMicroseconds: plantTime),
+                             into: tx, body: body)
+        counters.sent += 1
+        if type == .sense {
+            lastSense.copyMemory(from: UnsafeRawBufferPointer(rebasing: tx[0..<n]))
+            lastSenseLength = n
+            lastSenseSequence = sendSequence
+        }
+        faults.transmit(UnsafeRawBufferPointer(rebasing: tx[0..<n]), via: transport, now: monotonicMicroseconds())
+    }
+
+    /// Observes the plant (sensor noise included) into the delay line.
+    func recordObservation() {
+        plant.observe(into: observation)
+        disturbances.sense(observation)
+        historyNewest = (historyNewest + 1) % Self.historyDepth
+        let base = historyNewest * plant.observationSize
+        for i in 0..<plant.observationSize { history[base + i] = Float(observation[i]) }
+    }
+
+    /// Sends the SENSE of the current tick: delayed, stuck or dropped as configured.
+    func sendSense() {
+        var flags: FrameFlags = []
+        let stale = stuckObservation || generator.nextUniform() < dropObservationProbability
+        if stale {
+            flags.insert(.staleObservation)
+        } else {
+            let slot = (historyNewest - min(observationDelayTicks, Self.historyDepth - 1) + Self.historyDepth) % Self.historyDepth
+            for i in 0..<plant.observationSize { outgoing[i] = history[slot * plant.observationSize + i] }
+        }
+        if plant.isEpisodeOver { flags.insert(.episodeEnd) }
+        if episodeStart { flags.insert(.episodeStart) }
+        if watchdogTripped { flags.insert(.watchdogTripped) }
+        let step = UInt32(plant.stepIndex), reward = lastReward
+        send(.sense, flags: flags) { Messages.writeSense(&$0, stepIndex: step, reward: reward, observation: UnsafeBufferPointer(outgoing)) }
+        episodeStart = false
+        steppedSinceSense = false
+    }
+
+    /// One plant step with the held action.
+    func stepPlant() {
+        for i in 0..<plant.actionSize { action[i] = watchdogTripped ? 0 : Double(receivedAction[i]) }
+        disturbances.actuate(action, plant: plant)
+        if watchdogTripped { for i in 0..<plant.actionSize { action[i] = 0 } }
+        lastReward = Float(plant.step(action: UnsafeBufferPointer(action)))
+        totalSteps += 1
+        recordObservation()
+        steppedSinceSense = true
+    }
+
+    func resetPlant(_ request: Messages.ResetRequest) -> Bool {
+        switch request {
+        case .seeded(let seed):
+            var g = Xoshiro256StarStar(seed: seed)
+            plant.reset(using: &g)
+        case .explicit(let state):
+            guard state.count == plant.physicalStateSize else { return false }
+            state.withUnsafeBufferPointer { plant.reset(to: $0) }
+        }
+        for i in 0..<plant.actionSize { receivedAction[i] = 0 }
+        lastReward = 0
+        episodes += 1
+        episodeStart = true
+        // A fresh episode has no history: fill the delay line with the first observation.
+        recordObservation()
+        let base = historyNewest * plant.observationSize
+        for slot in 0..<Self.historyDepth {
+            for i in 0..<plant.observationSize { history[slot * plant.observationSize + i] = history[base + i] }
+        }
+        return true
+    }
+
+    // MARK: Receiving
+
+    func handleFrame(length: Int) -> Bool {
+        counters.received += 1
+        guard length <= Frame.maximumSize else { counters.count(.badLength); return true }
+        let bytes = UnsafeRawBufferPointer(rebasing: rx[0..<length])
+        let header: FrameHeader
+        switch Frame.decodeHeader(bytes) {
+        case .failure(let reason):
+            counters.count(reason)
+            return true
+        case .success(let h): header = h
+        }
+        var payload = Frame.payload(of: bytes, header)
+        if header.type == .hello {
+            guard Messages.readHelloRequest(&payload) != nil else { counters.count(.malformedPayload); return true }
+            tracker.restart()
+            _ = tracker.accept(header.sequence)
+            counters.accepted += 1
+            helloDone = true
+            let d = description
+            send(.hello) { Messages.writeHelloReply(&$0, d) }
+            return true
+        }
+        if let reason = tracker.accept(header.sequence) {
+            counters.count(reason)
+            return true
+        }
+        guard helloDone || header.type == .bye else {
+            counters.count(.unexpectedMessage)
+            send(.fault) { Messages.writeFault(&$0, code: .handshakeRequired, detail: 0) }
+            return true
+        }
+        switch header.type {
+        case .act:
+            switch Messages.readAct(&payload, action: receivedAction) {
+            case .failure(let reason):
+                counters.count(reason)
+                for i in 0..<plant.actionSize { receivedAction[i] = 0 }
+                return true
+            case .success(let answering):
+                counters.accepted += 1
+                ticksSinceAct = 0
+                watchdogTripped = false
+                if !options.realTime {
+                    if answering == lastSenseSequence && !steppedSinceSense && !plant.isEpisodeOver {
+                        stepPlant()
+                        sendSense()
+                    } else {
+                        resendLastSense()
+                    }
+                }
+            }
+        case .reset:
+            switch Messages.readReset(&payload) {
+            case .failure(let reason):
+                counters.count(reason)
+            case .success(let request):
+                counters.accepted += 1
+                if resetPlant(request) {
+                    sendSense()
+                } else {
+                    send(.fault) { Messages.writeFault(&$0, code: .badReset, detail: UInt32(plant.physicalStateSize)) }
+                }
+            }
+        case .configure:
+            switch Messages.readConfigure(&payload) {
+            case .failure(let reason): counters.count(reason)
+            case .success(let (parameter, value)):
+                counters.accepted += 1
+                apply(parameter, value)
+            }
+        case .bye:
+            counters.accepted += 1
+            helloDone = false
+            return !options.exitOnBye
+        default:
+            counters.count(.unexpectedMessage)
+        }
+        return true
+    }
+
+    /// The controller repeated an ACT (its SENSE was lost): send the last SENSE again, same bytes.
+    func resendLastSense() {
+        guard lastSenseLength > 0 else { return }
+        counters.retransmissions += 1
+        faults.transmit(UnsafeRawBufferPointer(rebasing: lastSense[0..<lastSenseLength]), via: transport, now: monotonicMicroseconds())
+    }
+
+    func apply(_ parameter: ConfigureParameter, _ value: Double) {
+        switch parameter {
+        case .actuatorNoise: disturbances.actuatorNoise = max(0, value)
+        case .actuatorGain: disturbances.actuatorGain = value
+        case .sensorNoise: disturbances.sensorNoise = max(0, value)
+        case .observationDelayTicks: observationDelayTicks = min(max(0, Int(value)), Self.historyDepth - 1)
+        case .stuckObservation: stuckObservation = value != 0
+        case .dropObservationProbability: dropObservationProbability = min(max(0, value), 1)
+        }
+    }
+
+    func applySchedule(atSeconds seconds: Double) {
+        for entry in schedule.due(at: seconds) {
+            let parameter: ConfigureParameter = switch entry.parameter {
+            case .noise: .actuatorNoise
+            case .gain: .actuatorGain
+            case .sensor: .sensorNoise
+            case .delay: .observationDelayTicks
+            case .stuck: .stuckObservation
+            case .dropObservation: .dropObservationProbability
+            }
+            apply(parameter, entry.value)
+            log("schedule: \(entry.parameter.rawValue) = \(entry.value) at \(entry.seconds) s")
+        }
+    }
+
+    // MARK: The loop
+
+    /// Runs until SIGINT/SIGTERM (or BYE with `exitOnBye`).
+    func run() {
+        var nextTick = monotonicMicroseconds() + options.tickMicroseconds
+        var nextStatus = monotonicMicroseconds() + Int(options.statusIntervalSeconds * 1e6)
+        var running = true
+        while running && stopRequested == 0 {
+            let now = monotonicMicroseconds()
+            faults.release(via: transport, now: now)
+            if options.statusIntervalSeconds > 0 && now >= nextStatus {
+                log(statusLine)
+                nextStatus = now + Int(options.statusIntervalSeconds * 1e6)
+            }
+            if options.realTime && now >= nextTick {
+                tick()
+                nextTick += options.tickMicroseconds
+                if nextTick < now { nextTick = now + options.tickMicroseconds }  // overrun: skip, don't catch up
+                continue
+            }
+            let wait = options.realTime ? nextTick - now : 100_000
+            if let n = transport.receive(into: rx, timeoutMicroseconds: min(wait, 100_000)) {
+                running = handleFrame(length: n)
+            }
+            if !options.realTime {
+                applySchedule(atSeconds: Double(totalSteps) * plant.timeStep)
+            }
+        }
+        faults.release(via: transport, now: monotonicMicroseconds(), force: true)
+    }
+
+    /// Real-time mode: one fixed-rate tick with zero-order hold of the last action.
+    func tick() {
+        applySchedule(atSeconds: Double(monotonicMicroseconds() - startTime) / 1e6)
+        guard helloDone else { return }
+        ticksSinceAct += 1
+        if ticksSinceAct > options.watchdogTicks && !watchdogTripped {
+            watchdogTripped = true
+            watchdogTrips += 1
+            send(.fault) { Messages.writeFault(&$0, code: .watchdog, detail: UInt32(ticksSinceAct)) }
+        }
+        if plant.isEpisodeOver {
+            _ = resetPlant(.seeded(generator.next()))
+        } else {
+            stepPlant()
+        }
+        sendSense()
+    }
+
+    // MARK: Reporting
+
+    var statusLine: String {
+        let seconds = Double(monotonicMicroseconds() - startTime) / 1e6
+        return "firmware-sim[\(plant.name)] \(String(format1: seconds)) s, steps \(totalSteps), episodes \(episodes), "
+            + "rx \(counters.received) (rejected \(counters.totalRejected)), tx \(faults.offered) "
+            + "(dropped \(faults.dropped), corrupted \(faults.corruptedDeliveries)), watchdog trips \(watchdogTrips), "
+            + "gain \(disturbances.actuatorGain), actuator noise \(disturbances.actuatorNoise)"
+    }
+
+    /// key=value pairs for scripts and tests.
+    var summary: String {
+        "firmware-sim summary: plant=\(plant.name) steps=\(totalSteps) episodes=\(episodes) offered=\(faults.offered) "
+            + "delivered=\(faults.delivered) dropped=\(faults.dropped) corrupted=\(faults.corruptedDeliveries) "
+            + "duplicated=\(faults.duplicated) delayed=\(faults.delayed) received=\(counters.received) "
+            + "accepted=\(counters.accepted) rejected=\(counters.totalRejected) retransmitted=\(counters.retransmissions) "
+            + "watchdog_trips=\(watchdogTrips)"
+    }
+}
+
+func log(_ line: String) {
+    var text = line + "\n"
+    text.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+}
+
+extension String {
+    /// One decimal, without Foundation.
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(abs(tenths % 10))"
+    }
+}

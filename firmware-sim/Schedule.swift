@@ -1,0 +1,48 @@
+/// A time schedule of plant perturbations: "30:gain=0.6,60:noise=0.25,90:delay=2".
+/// Times are seconds since the firmware started (wall clock in real-time mode, plant time in
+/// lockstep). Keys: noise (actuator noise, fraction of range), gain (actuator gain), sensor
+/// (sensor noise), delay (observation delay, ticks), stuck (0/1), drop-observation (probability).
+struct Schedule {
+    struct Entry: Equatable {
+        var seconds: Double
+        var parameter: ConfigureParameterName
+        var value: Double
+    }
+
+    enum ConfigureParameterName: String, CaseIterable {
+        case noise, gain, sensor, delay, stuck, dropObservation = "drop-observation"
+    }
+
+    struct ParseError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private(set) var entries: [Entry]
+    private(set) var next = 0
+
+    init(_ text: String) throws {
+        entries = []
+        for item in text.split(separator: ",") where !item.isEmpty {
+            let parts = item.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let seconds = Double(parts[0]), seconds >= 0 else {
+                throw ParseError(description: "schedule entry '\(item)': expected SECONDS:KEY=VALUE, e.g. 60:gain=0.6")
+            }
+            let assignment = parts[1].split(separator: "=", maxSplits: 1)
+            guard assignment.count == 2, let key = ConfigureParameterName(rawValue: String(assignment[0])),
+                  let value = Double(assignment[1]), value.isFinite
+            else {
+                throw ParseError(description: "schedule entry '\(item)': expected KEY=VALUE with KEY one of "
+                    + ConfigureParameterName.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            entries.append(Entry(seconds: seconds, parameter: key, value: value))
+        }
+        entries.sort { $0.seconds < $1.seconds }
+    }
+
+    /// The entries due by `seconds`, each once.
+    mutating func due(at seconds: Double) -> ArraySlice<Entry> {
+        let start = next
+        while next < entries.count && entries[next].seconds <= seconds { next += 1 }
+        return entries[start..<next]
+    }
+}
