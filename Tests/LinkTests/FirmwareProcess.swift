@@ -18,7 +18,7 @@ final class FirmwareProcess: @unchecked Sendable {
     /// Starts firmware-sim with `arguments` and waits for its "serving" line.
     init(_ arguments: [String]) throws {
         process.executableURL = Self.executable
-        process.arguments = arguments + ["--status-interval", "0"]
+        process.arguments = arguments.contains("--status-interval") ? arguments : arguments + ["--status-interval", "0"]
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
