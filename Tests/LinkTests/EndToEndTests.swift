@@ -4,6 +4,7 @@ import Link
 import Plants
 import Random
 import _LinkShims
+import _AllocationCounter
 
 /// firmware-sim as a child process, the controller's `PlantClient` on the other end.
 final class EndToEndTests: XCTestCase {
@@ -61,6 +62,9 @@ final class EndToEndTests: XCTestCase {
         let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1, timeoutMicroseconds: 20_000, attempts: 50)
         try runLockstepAgainstInProcessPlant(client, steps: 1000)
         let summary = firmware.stop()
+        // Frames still in the socket (answers to ACTs retransmitted just before the last SENSE
+        // arrived) are received and counted too.
+        _ = client.receiveSense(timeoutMicroseconds: 100_000)
         let counters = client.counters
         XCTAssertEqual(summary["steps"], 1000, "the firmware stepped once per accepted ACT, never twice")
         XCTAssertGreaterThan(summary["dropped"] ?? 0, 50)
@@ -84,6 +88,29 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(client.counters.totalRejected, 0)
         XCTAssertEqual(firmware.stop()["steps"], 1000)
         transport.close()
+    }
+
+    /// The controller's per-cycle exchange allocates nothing after warm-up.
+    func testLockstepExchangeAllocatesNothingOnTheControllerSide() throws {
+        let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "lockstep", "--port", "0"])
+        let transport = try UDPTransport(port: 0)
+        transport.connect(port: firmware.port)
+        let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1)
+        try client.handshake()
+        try client.reset(.seeded(1))
+        let action = UnsafeMutableBufferPointer<Float>.allocate(capacity: 1)
+        defer { action.deallocate() }
+        action[0] = 0.3
+        try client.act(UnsafeBufferPointer(action))
+        var failures = 0
+        let before = svgrt_thread_allocation_count()
+        for _ in 0..<150 {
+            do { try client.act(UnsafeBufferPointer(action)) } catch { failures += 1 }
+        }
+        let count = svgrt_thread_allocation_count() - before
+        XCTAssertEqual(failures, 0)
+        XCTAssertEqual(count, 0)
+        firmware.stop()
     }
 
     func testShapeMismatchIsRefusedWithAClearMessage() throws {

@@ -88,6 +88,23 @@ final class PlantPhysicsTests: XCTestCase {
         XCTAssertEqual(cart.x, CartPole.trackLimit)
     }
 
+    /// A moving reacher target stays in the box, reflecting off its walls.
+    func testMovingReacherTargetReflectsOffTheWalls() {
+        let reacher = Reacher(movingTarget: true)
+        var rng = Xoshiro256StarStar(seed: 12)
+        reacher.reset(using: &rng)
+        var reflections = 0
+        var previous = (reacher.targetVx, reacher.targetVy)
+        for _ in 0..<20_000 {
+            _ = [0.0, 0.0, 0.0].withUnsafeBufferPointer { reacher.step(action: $0) }
+            XCTAssertLessThanOrEqual(max(abs(reacher.targetX), abs(reacher.targetY)), Reacher.boxHalfWidth + 1e-12)
+            if (reacher.targetVx, reacher.targetVy) != previous { reflections += 1 }
+            previous = (reacher.targetVx, reacher.targetVy)
+            XCTAssertEqual((reacher.targetVx * reacher.targetVx + reacher.targetVy * reacher.targetVy).squareRoot(), Reacher.targetSpeed, accuracy: 1e-12)
+        }
+        XCTAssertGreaterThan(reflections, 2)
+    }
+
     /// The hand's ball hangs below the hand at rest: spring force balances gravity.
     func testHandBallSettlesUnderHand() {
         let hand = Hand()
