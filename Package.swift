@@ -33,6 +33,9 @@ let package = Package(
         .library(name: "Random", targets: ["Random"]),
         .library(name: "Plants", targets: ["Plants"]),
         .library(name: "Link", targets: ["Link"]),
+        .library(name: "Learn", targets: ["Learn"]),
+        .library(name: "Training", targets: ["Training"]),
+        .executable(name: "svgrt", targets: ["svgrt"]),
         .executable(name: "firmware-sim", targets: ["firmware-sim"]),
         // Test support: counts the calling thread's heap allocations by interposing malloc.
         .library(name: "AllocationCounter", targets: ["_AllocationCounter"]),
@@ -46,6 +49,11 @@ let package = Package(
         .target(name: "Random"),
         .target(name: "Net", dependencies: ["_NetShims", "Checksum", "Random"], swiftSettings: simdSwiftSettings),
         .target(name: "Plants", dependencies: ["Random"]),
+        .target(name: "Learn", dependencies: ["Net"], swiftSettings: simdSwiftSettings),
+        .target(name: "Training", dependencies: ["Learn", "Plants", "Net"]),
+        .executableTarget(
+            name: "svgrt",
+            dependencies: ["Training", "Learn", "Plants", "Net", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "_LinkShims"),
         .target(name: "Link", dependencies: ["Checksum", "_LinkShims"]),
         .executableTarget(

@@ -25,6 +25,19 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
         spareGaussian = nil
     }
 
+    /// The complete state as six words (four state words, a flag and the bits of the spare
+    /// Gaussian), for checkpoints: `init(words:)` continues the exact sequence.
+    public var words: [UInt64] {
+        [s0, s1, s2, s3, spareGaussian == nil ? 0 : 1, spareGaussian?.bitPattern ?? 0]
+    }
+
+    /// A generator continuing from `words`.
+    public init?(words: [UInt64]) {
+        guard words.count == 6, words[0] | words[1] | words[2] | words[3] != 0 else { return nil }
+        s0 = words[0]; s1 = words[1]; s2 = words[2]; s3 = words[3]
+        spareGaussian = words[4] == 0 ? nil : Double(bitPattern: words[5])
+    }
+
     /// The next 64 random bits.
     @inlinable public mutating func next() -> UInt64 {
         let result = rotateLeft(s1 &* 5, 7) &* 9

@@ -1,0 +1,112 @@
+import Net
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The learned dynamics of SVG-SPEC §1: s' = s + μ̂(s, a) + σ̂ ⊙ ξ, one tanh sub-network per state
+/// dimension (each sees the whole (s, a) and predicts μ̂_i) and a learned constant log σ̂_i per
+/// dimension, trained by Gaussian negative log-likelihood on replayed transitions.
+/// Jacobians: f̂_s = I + μ̂_s, f̂_a = μ̂_a (ξ does not enter them).
+///
+/// Real-time safe after `init`: every method allocates nothing.
+public final class DynamicsModel {
+    public let stateSize: Int, actionSize: Int
+    /// networks[i] predicts the change of state dimension i.
+    public let networks: [MLP]
+    public let optimizers: [Adam]
+    public let logStd: FloatBuffer, logStdGradient: FloatBuffer
+    public let logStdOptimizer: Adam
+    /// Input cotangents summed over the sub-networks: row b holds (v μ̂_s, v μ̂_a) of sample b.
+    public let inputGradient: FloatBuffer
+    public let inputStride: Int
+
+    public init(stateSize: Int, actionSize: Int, hidden: [Int], maxBatch: Int, learningRate: Float,
+                generator: inout Xoshiro256StarStar) {
+        self.stateSize = stateSize
+        self.actionSize = actionSize
+        networks = (0..<stateSize).map { _ in
+            let net = MLP(layerSizes: [stateSize + actionSize] + hidden + [1], maxBatch: maxBatch)
+            net.initializeParameters(using: &generator)
+            return net
+        }
+        optimizers = networks.map { Adam(for: $0, learningRate: learningRate) }
+        logStd = FloatBuffer(count: stateSize)
+        logStdGradient = FloatBuffer(count: stateSize)
+        for i in 0..<stateSize { logStd[i] = logf(0.1) }
+        logStdOptimizer = Adam(count: stateSize, learningRate: learningRate)
+        inputStride = paddedToLanes(stateSize + actionSize)
+        inputGradient = FloatBuffer(count: inputStride * maxBatch)
+    }
+
+    @inline(__always) public func std(_ i: Int) -> Float { expf(logStd[i]) }
+
+    /// Writes (s, a) as sample `b`'s input of every sub-network.
+    @inline(__always)
+    public func setInput(sample b: Int, state s: UnsafePointer<Float>, action a: UnsafePointer<Float>) {
+        for net in networks {
+            let row = net.input(sample: b)
+            for i in 0..<stateSize { row[i] = s[i] }
+            for i in 0..<actionSize { row[stateSize + i] = a[i] }
+        }
+    }
+
+    /// μ̂ for the first `batch` samples; read with `predictedChange(sample:dimension:)`.
+    public func forward(batch: Int) {
+        for net in networks { net.forward(batch: batch) }
+    }
+
+    @inline(__always) public func predictedChange(sample b: Int, dimension i: Int) -> Float {
+        networks[i].output(sample: b)[0]
+    }
+
+    /// One NLL step towards the observed changes `delta` (row b: s'_b − s_b, `stateSize` floats
+    /// at `delta + b * deltaStride`) after `setInput` of the same batch. Returns the mean NLL
+    /// per dimension (without the constant ½ log 2π).
+    @discardableResult
+    public func trainStep(batch: Int, delta: UnsafePointer<Float>, deltaStride: Int, clipNorm: Float) -> Float {
+        forward(batch: batch)
+        var loss: Float = 0
+        let scale = 1 / Float(batch)
+        for i in 0..<stateSize {
+            let net = networks[i]
+            let sigma = std(i)
+            var dLogStd: Float = 0
+            for b in 0..<batch {
+                let z = (delta[b * deltaStride + i] - net.output(sample: b)[0]) / sigma
+                loss += (0.5 * z * z + logStd[i]) * scale
+                // ∂NLL/∂μ̂ = −z/σ; ∂NLL/∂log σ = 1 − z².
+                net.outputGradient(sample: b)[0] = -z / sigma * scale
+                dLogStd += (1 - z * z) * scale
+            }
+            logStdGradient[i] = dLogStd
+            net.backward(batch: batch, parameterGradients: .overwrite, inputGradient: false)
+            GradientClipping.clip(net.gradients, maxNorm: clipNorm)
+            optimizers[i].step(parameters: net.parameters, gradients: net.gradients)
+        }
+        logStdOptimizer.step(parameters: logStd, gradients: logStdGradient)
+        for i in 0..<stateSize { logStd[i] = min(max(logStd[i], -7), 2) }
+        return loss / Float(stateSize)
+    }
+
+    /// The VJP v · (μ̂_s, μ̂_a) for the first `batch` samples of the last `forward`, with the
+    /// cotangent of sample b's predicted change at `cotangent + b * cotangentStride`.
+    /// Result in `inputGradient` rows (stride `inputStride`). No parameter gradients.
+    public func vectorJacobianProduct(batch: Int, cotangent: UnsafePointer<Float>, cotangentStride: Int) {
+        inputGradient.zero()
+        for i in 0..<stateSize {
+            let net = networks[i]
+            for b in 0..<batch { net.outputGradient(sample: b)[0] = cotangent[b * cotangentStride + i] }
+            net.backward(batch: batch, parameterGradients: .skip, inputGradient: true)
+            for b in 0..<batch {
+                let g = net.inputGradient(sample: b)
+                let row = inputGradient.base + b * inputStride
+                for j in 0..<(stateSize + actionSize) { row[j] += g[j] }
+            }
+        }
+    }
+
+    public func records(prefix: String) -> [ParameterArchive.Record] {
+        networks.enumerated().map { $1.parameterRecord(named: "\(prefix).dimension\($0)") }
+            + [.init(name: prefix + ".logStd", shape: [stateSize], values: (0..<stateSize).map { logStd[$0] })]
+    }
+}

@@ -1,0 +1,64 @@
+import Net
+
+/// The on-policy algorithms, updated once after each episode from that episode (SVG-SPEC §3):
+/// - SVG(1): critic steps on the replay, then one policy step from the whole episode with
+///   c_t = [r_a + γ V̂_{s'}(s_{t+1}) f̂_a] π_θ at the real transitions (w = 1);
+/// - SVG(∞): model steps, then the backward recursion along the real episode;
+/// - planner: model steps, then the same recursion along a trajectory the model simulates.
+/// The model (and critic) steps reuse `SVG1ER`'s, on replay minibatches.
+public final class EpisodicSVG {
+    public let learner: SVG1ER
+    public let infinity: SVGInfinity
+    public let policyStep: ValueGradientPolicyStep
+    let segment: Minibatch
+    /// Model (and critic) steps after each episode.
+    public var fitStepsPerEpisode: Int
+    public var generator: Xoshiro256StarStar
+
+    public init(policy: GaussianPolicy, model: DynamicsModel, value: ValueFunction, replay: ReplayBuffer,
+                reward: any TaskReward, hyperparameters: SVG1ER.Hyperparameters, maxSteps: Int, seed: UInt64) {
+        learner = SVG1ER(policy: policy, model: model, value: value, replay: replay, reward: reward,
+                         hyperparameters: hyperparameters, seed: seed)
+        infinity = SVGInfinity(policy: policy, model: model, reward: reward, maxSteps: maxSteps)
+        policyStep = ValueGradientPolicyStep(policy: policy, model: model, reward: reward, maxBatch: maxSteps)
+        segment = Minibatch(capacity: maxSteps, stateSize: replay.stateSize, actionSize: replay.actionSize)
+        fitStepsPerEpisode = maxSteps
+        generator = Xoshiro256StarStar(seed: seed ^ 0x9E37_79B9)
+    }
+
+    /// One update after an episode of `length` transitions that started at environment step
+    /// `episodeStart` (its transitions are the newest `length` in the replay).
+    public func update(algorithm: TrainingAlgorithm, episodeStart: Int, length: Int) {
+        let replay = learner.replay
+        let gamma = learner.hyperparameters.gamma
+        let clip = learner.hyperparameters.clipNorm
+        for _ in 0..<fitStepsPerEpisode { learner.modelStep() }
+        let first = replay.index(age: length - 1)
+        segment.take(first..<(first + length), from: replay)
+        let S = replay.stateSize, A = replay.actionSize
+        switch algorithm {
+        case .svg1:
+            for _ in 0..<fitStepsPerEpisode { learner.valueStep() }
+            learner.value.valueGradient(count: length, states: segment.nextStates.base, into: policyStep.valueGradients.base)
+            policyStep.computeGradient(segment, gamma: gamma, maximumWeight: nil)
+            policyStep.applyGradient(clipNorm: clip)
+        case .svgInfinity:
+            let states = segment.states.base, actions = segment.actions.base
+            infinity.computeGradient(steps: length, gamma: gamma, state: { UnsafePointer(states + $0 * S) },
+                                     action: { UnsafePointer(actions + $0 * A) }, finalState: segment.nextState(length - 1))
+            applyPolicyGradient(clip)
+        case .planner:
+            infinity.computePlannerGradient(steps: length, gamma: gamma, start: segment.state(0), generator: &generator)
+            applyPolicyGradient(clip)
+        }
+    }
+
+    func applyPolicyGradient(_ clip: Float) {
+        GradientClipping.clip(infinity.policy.mean.gradients, maxNorm: clip)
+        GradientClipping.clip(infinity.policy.logStdGradient, maxNorm: clip)
+        infinity.policy.step()
+    }
+}
+
+/// The episodic algorithms `EpisodicSVG` runs.
+public enum TrainingAlgorithm: Sendable { case svg1, svgInfinity, planner }

@@ -1,0 +1,88 @@
+import Net
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The re-parameterised Gaussian policy of SVG-SPEC §1: a = μ_θ(s) + σ ⊙ η, η ~ N(0, I), with μ a
+/// tanh MLP and log σ a learned per-dimension parameter (state-independent, as in the paper).
+/// π_s = μ_s, π_θ = μ_θ, and ∂a_i/∂log σ_i = σ_i η_i.
+///
+/// Real-time safe after `init`: acting, log-densities, noise inference and the gradient steps
+/// allocate nothing.
+public final class GaussianPolicy {
+    /// μ_θ: observation → action mean.
+    public let mean: MLP
+    /// log σ per action dimension, and its gradient.
+    public let logStd: FloatBuffer
+    public let logStdGradient: FloatBuffer
+    public let meanOptimizer: Adam
+    public let logStdOptimizer: Adam
+    /// log σ is kept in [minLogStd, maxLogStd] (σ from e⁻⁵ ≈ 0.0067 to e¹ of the action unit).
+    public var minLogStd: Float = -5, maxLogStd: Float = 1
+
+    public var observationSize: Int { mean.inputSize }
+    public var actionSize: Int { mean.outputSize }
+
+    /// A policy with hidden layers `hidden`, initial σ `initialStd`, Adam step `learningRate`.
+    public init(observationSize: Int, actionSize: Int, hidden: [Int], maxBatch: Int, initialStd: Float,
+                learningRate: Float, generator: inout Xoshiro256StarStar) {
+        mean = MLP(layerSizes: [observationSize] + hidden + [actionSize], maxBatch: maxBatch)
+        mean.initializeParameters(using: &generator)
+        // Start near a zero mean (small last layer), so early actions are the noise's.
+        let last = mean.layers.last!
+        for i in 0..<last.inputs {
+            for o in 0..<last.outputs { mean.parameters[last.weightIndex(output: o, input: i)] *= 0.1 }
+        }
+        for o in 0..<last.outputs { mean.parameters[last.biasIndex(output: o)] = 0 }
+        logStd = FloatBuffer(count: actionSize)
+        logStdGradient = FloatBuffer(count: actionSize)
+        for i in 0..<actionSize { logStd[i] = logf(initialStd) }
+        meanOptimizer = Adam(for: mean, learningRate: learningRate)
+        logStdOptimizer = Adam(count: logStd.count, learningRate: learningRate)
+    }
+
+    @inline(__always) public func std(_ i: Int) -> Float { expf(logStd[i]) }
+
+    /// Batch-1 action for `observation` into `action`: mean + σ η with fresh η (or the mean
+    /// alone when `deterministic`). Returns log π(a|s). Real-time safe.
+    @discardableResult
+    public func act(_ observation: UnsafeBufferPointer<Float>, into action: UnsafeMutableBufferPointer<Float>,
+                    deterministic: Bool, generator: inout Xoshiro256StarStar) -> Float {
+        let input = mean.input(sample: 0)
+        for i in 0..<observationSize { input[i] = observation[i] }
+        mean.forward(batch: 1)
+        let mu = mean.output(sample: 0)
+        var logDensity: Float = 0
+        for i in 0..<actionSize {
+            let eta: Float = deterministic ? 0 : Float(generator.nextGaussian())
+            action[i] = mu[i] + std(i) * eta
+            logDensity += -0.5 * eta * eta - logStd[i] - 0.918_938_5  // −½ log 2π
+        }
+        return logDensity
+    }
+
+    /// log π(a|s) of a diagonal Gaussian with mean `mu`.
+    @inline(__always)
+    public func logDensity(action a: UnsafeBufferPointer<Float>, mean mu: UnsafeMutableBufferPointer<Float>) -> Float {
+        var total: Float = 0
+        for i in 0..<actionSize {
+            let eta = (a[i] - mu[i]) / std(i)
+            total += -0.5 * eta * eta - logStd[i] - 0.918_938_5
+        }
+        return total
+    }
+
+    /// One Adam step along the gradients in `mean.gradients` and `logStdGradient` (descent:
+    /// the caller writes the negated objective gradient for ascent), then keeps log σ in range.
+    public func step() {
+        meanOptimizer.step(parameters: mean.parameters, gradients: mean.gradients)
+        logStdOptimizer.step(parameters: logStd, gradients: logStdGradient)
+        for i in 0..<actionSize { logStd[i] = min(max(logStd[i], minLogStd), maxLogStd) }
+    }
+
+    /// The policy's parameters as archive records (checkpoints, hand-off).
+    public func records(prefix: String) -> [ParameterArchive.Record] {
+        [mean.parameterRecord(named: prefix + ".mean"),
+         .init(name: prefix + ".logStd", shape: [actionSize], values: (0..<actionSize).map { logStd[$0] })]
+    }
+}

@@ -1,0 +1,78 @@
+import Net
+
+/// The critic V̂(s; ν) fitted by Algorithm 4 of the paper (fitted policy evaluation, SVG-SPEC §3
+/// step 2): y = r + γ V̂(s'; ν⁻) (r alone at a terminal), loss (w/2)(y − V̂(s; ν))², and every
+/// C steps ν⁻ ← ν (or Polyak averaging ν⁻ ← (1 − τ) ν⁻ + τ ν when `polyak` is set).
+/// Real-time safe after `init`.
+public final class ValueFunction {
+    public let network: MLP, target: MLP
+    public let optimizer: Adam
+    /// C: value steps between target copies (SVG-SPEC default 50).
+    public var targetCopyInterval: Int
+    /// τ of soft target updates; nil copies every C steps.
+    public var polyak: Float?
+    public private(set) var steps = 0
+    /// V̂_s rows after `valueGradient` (stride `network` input stride).
+    public let stateSize: Int
+
+    public init(stateSize: Int, hidden: [Int], maxBatch: Int, learningRate: Float, targetCopyInterval: Int,
+                generator: inout Xoshiro256StarStar) {
+        self.stateSize = stateSize
+        network = MLP(layerSizes: [stateSize] + hidden + [1], maxBatch: maxBatch)
+        network.initializeParameters(using: &generator)
+        target = MLP(copying: network)
+        optimizer = Adam(for: network, learningRate: learningRate)
+        self.targetCopyInterval = targetCopyInterval
+    }
+
+    /// One fitted step on the batch; `weights` are the importance weights. Returns the mean loss.
+    @discardableResult
+    public func fitStep(_ batch: Minibatch, gamma: Float, clipNorm: Float) -> Float {
+        let n = batch.count
+        for b in 0..<n {
+            let next = target.input(sample: b), now = network.input(sample: b)
+            for i in 0..<stateSize {
+                next[i] = batch.nextState(b)[i]
+                now[i] = batch.state(b)[i]
+            }
+        }
+        target.forward(batch: n)
+        network.forward(batch: n)
+        var loss: Float = 0
+        let scale = 1 / Float(n)
+        for b in 0..<n {
+            let bootstrap = batch.terminals[b] != 0 ? 0 : gamma * target.output(sample: b)[0]
+            let y = batch.rewards[b] + bootstrap
+            let v = network.output(sample: b)[0]
+            let w = batch.weights[b]
+            loss += 0.5 * w * (y - v) * (y - v) * scale
+            network.outputGradient(sample: b)[0] = w * (v - y) * scale
+        }
+        network.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)
+        GradientClipping.clip(network.gradients, maxNorm: clipNorm)
+        optimizer.step(parameters: network.parameters, gradients: network.gradients)
+        steps += 1
+        if let tau = polyak {
+            target.blendParameters(from: network, fraction: tau)
+        } else if steps % targetCopyInterval == 0 {
+            target.copyParameters(from: network)
+        }
+        return loss
+    }
+
+    /// V̂_s at the first `count` rows of `states` (stride `stateSize`), into `gradients` rows of
+    /// stride `stateSize`. Uses the network, not the target. No parameter gradients.
+    public func valueGradient(count: Int, states: UnsafePointer<Float>, into gradients: UnsafeMutablePointer<Float>) {
+        for b in 0..<count {
+            let row = network.input(sample: b)
+            for i in 0..<stateSize { row[i] = states[b * stateSize + i] }
+            network.outputGradient(sample: b)[0] = 1
+        }
+        network.forward(batch: count)
+        network.backward(batch: count, parameterGradients: .skip, inputGradient: true)
+        for b in 0..<count {
+            let g = network.inputGradient(sample: b)
+            for i in 0..<stateSize { gradients[b * stateSize + i] = g[i] }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Net
+
+/// The policy step shared by SVG(1) and SVG(1)-ER (SVG-SPEC §2–3): for each transition, with η
+/// and ξ inferred from the real (s, a, s') under the current networks,
+///
+///     c = w [r_a + γ V̂_{s'}(s') f̂_a] π_θ           (SVG(1); w = 1 on-policy)
+///
+/// averaged over the batch, clipped, and one Adam ascent step. V̂_{s'} is supplied per sample
+/// (the critic's gradient at the real next state; 0 beyond a terminal), so the same code runs
+/// with a learned critic or, in tests, an analytic one. Real-time safe after `init`.
+public final class ValueGradientPolicyStep {
+    public let policy: GaussianPolicy
+    public let model: DynamicsModel
+    public let reward: any TaskReward
+    let scratch: RewardScratch
+    /// Per-sample cotangents V̂_{s'} (rows of `stateSize`), zeroed where the transition is terminal.
+    public let valueGradients: FloatBuffer
+    /// The action cotangent g_a of each sample (rows of `actionSize`), kept for tests.
+    public let actionCotangents: FloatBuffer
+    /// Inferred η per sample (rows of `actionSize`).
+    public let eta: FloatBuffer
+
+    public init(policy: GaussianPolicy, model: DynamicsModel, reward: any TaskReward, maxBatch: Int) {
+        self.policy = policy
+        self.model = model
+        self.reward = reward
+        scratch = RewardScratch(observationSize: policy.observationSize, actionSize: policy.actionSize)
+        valueGradients = FloatBuffer(count: maxBatch * policy.observationSize)
+        actionCotangents = FloatBuffer(count: maxBatch * policy.actionSize)
+        eta = FloatBuffer(count: maxBatch * policy.actionSize)
+    }
+
+    /// Computes the (negated, for descent) policy gradient of the batch into the policy's
+    /// gradient buffers. `weights`: importance weights are computed into `batch.weights` when
+    /// `maximumWeight` is set (SVG(1)-ER), else all 1 (SVG(1), on-policy). Returns the mean weight.
+    @discardableResult
+    public func computeGradient(_ batch: Minibatch, gamma: Float, maximumWeight: Float?) -> Float {
+        let n = batch.count, S = policy.observationSize, A = policy.actionSize
+        let mean = policy.mean
+        for b in 0..<n {
+            let row = mean.input(sample: b)
+            for i in 0..<S { row[i] = batch.state(b)[i] }
+            model.setInput(sample: b, state: batch.state(b), action: batch.action(b))
+        }
+        mean.forward(batch: n)
+        model.forward(batch: n)
+        // Noise inference (App. B): η = (a − μ_θ(s)) / σ, held constant.
+        var weightSum: Float = 0
+        for b in 0..<n {
+            let mu = mean.output(sample: b)
+            var logDensity: Float = 0
+            for i in 0..<A {
+                let e = (batch.action(b)[i] - mu[i]) / policy.std(i)
+                eta[b * A + i] = e
+                logDensity += -0.5 * e * e - policy.logStd[i] - 0.918_938_5
+            }
+            let w = maximumWeight.map {
+                truncatedImportanceWeight(logDensityNow: logDensity, logDensityThen: batch.logProbabilities[b], maximum: $0)
+            } ?? 1
+            batch.weights[b] = w
+            weightSum += w
+            if batch.terminals[b] != 0 {
+                for i in 0..<S { valueGradients[b * S + i] = 0 }
+            }
+        }
+        // v' f̂_a: the model's VJP with cotangent V̂_{s'}.
+        model.vectorJacobianProduct(batch: n, cotangent: valueGradients.base, cotangentStride: S)
+        policy.logStdGradient.zero()
+        let scale = 1 / Float(n)
+        for b in 0..<n {
+            scratch.gradient(reward, s: UnsafeBufferPointer(start: batch.state(b), count: S),
+                             a: UnsafeBufferPointer(start: batch.action(b), count: A))
+            let vfa = model.inputGradient.base + b * model.inputStride + S
+            let out = mean.outputGradient(sample: b)
+            for i in 0..<A {
+                // g_a = r_a + γ v' f̂_a (eq. 10's action cotangent), weighted.
+                let ga = batch.weights[b] * (Float(scratch.dAction[i]) + gamma * vfa[i])
+                actionCotangents[b * A + i] = ga
+                out[i] = -ga * scale  // descent on −J
+                // ∂a_i/∂log σ_i = σ_i η_i.
+                policy.logStdGradient[i] -= ga * policy.std(i) * eta[b * A + i] * scale
+            }
+        }
+        mean.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)
+        return weightSum / Float(n)
+    }
+
+    /// Clips and applies the gradient computed by `computeGradient`.
+    public func applyGradient(clipNorm: Float) {
+        GradientClipping.clip(policy.mean.gradients, maxNorm: clipNorm)
+        GradientClipping.clip(policy.logStdGradient, maxNorm: clipNorm)
+        policy.step()
+    }
+}

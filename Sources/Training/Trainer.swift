@@ -1,0 +1,165 @@
+import Learn
+import Net
+import Plants
+
+/// Synchronous training (DESIGN "synchronous mode"): one thread, lockstep, as fast as the CPU
+/// goes, with the same acting and update code the real-time runtime uses. The same
+/// configuration and seed give the same learning curve, bit for bit.
+public final class Trainer {
+    public let configuration: TrainingConfiguration
+    public let plant: any Plant
+    let evaluationPlant: any Plant
+    public let reward: PlantReward
+    public let policy: GaussianPolicy
+    public let model: DynamicsModel
+    public let value: ValueFunction
+    public let replay: ReplayBuffer
+    public let svg1er: SVG1ER
+    public let episodic: EpisodicSVG
+
+    /// Exploration noise, and the reset distribution.
+    var actingGenerator: Xoshiro256StarStar
+    var resetGenerator: Xoshiro256StarStar
+
+    public private(set) var environmentSteps = 0
+    public private(set) var episode = 0
+    public private(set) var episodeReturn = 0.0
+    public private(set) var episodeStart = 0
+
+    // Per-step scratch (no allocation in the loop).
+    let observation: UnsafeMutableBufferPointer<Double>
+    let actionDouble: UnsafeMutableBufferPointer<Double>
+    let state: UnsafeMutableBufferPointer<Float>
+    let nextState: UnsafeMutableBufferPointer<Float>
+    let action: UnsafeMutableBufferPointer<Float>
+
+    public enum PlantError: Error, CustomStringConvertible {
+        case unknown(String)
+        public var description: String {
+            switch self {
+            case .unknown(let name): "unknown plant '\(name)'; known: \(PlantRegistry.names.joined(separator: ", "))"
+            }
+        }
+    }
+
+    public init(_ configuration: TrainingConfiguration) throws {
+        guard let plant = PlantRegistry.make(configuration.plant), let evaluationPlant = PlantRegistry.make(configuration.plant) else {
+            throw PlantError.unknown(configuration.plant)
+        }
+        self.configuration = configuration
+        self.plant = plant
+        self.evaluationPlant = evaluationPlant
+        reward = PlantReward(plant)
+        let S = plant.observationSize, A = plant.actionSize
+        var generator = Xoshiro256StarStar(seed: configuration.seed)
+        let halfRange = zip(plant.actionLow, plant.actionHigh).map { Float($1 - $0) / 2 }.max() ?? 1
+        let batch = max(configuration.svg.batchSize, plant.episodeLength)
+        policy = GaussianPolicy(observationSize: S, actionSize: A, hidden: configuration.policyHidden, maxBatch: batch,
+                                initialStd: configuration.initialStdFraction * halfRange,
+                                learningRate: configuration.svg.policyLearningRate, generator: &generator)
+        model = DynamicsModel(stateSize: S, actionSize: A, hidden: configuration.modelHidden, maxBatch: batch,
+                              learningRate: configuration.svg.modelLearningRate, generator: &generator)
+        value = ValueFunction(stateSize: S, hidden: configuration.valueHidden, maxBatch: batch,
+                              learningRate: configuration.svg.valueLearningRate,
+                              targetCopyInterval: configuration.svg.targetCopyInterval, generator: &generator)
+        replay = ReplayBuffer(capacity: configuration.replayCapacity, stateSize: S, actionSize: A)
+        svg1er = SVG1ER(policy: policy, model: model, value: value, replay: replay, reward: reward,
+                        hyperparameters: configuration.svg, seed: generator.next())
+        episodic = EpisodicSVG(policy: policy, model: model, value: value, replay: replay, reward: reward,
+                               hyperparameters: configuration.svg, maxSteps: plant.episodeLength, seed: generator.next())
+        actingGenerator = Xoshiro256StarStar(seed: generator.next())
+        resetGenerator = Xoshiro256StarStar(seed: generator.next())
+        observation = .allocate(capacity: S)
+        actionDouble = .allocate(capacity: A)
+        state = .allocate(capacity: S)
+        nextState = .allocate(capacity: S)
+        action = .allocate(capacity: A)
+        for b in [observation, actionDouble] { b.initialize(repeating: 0) }
+        for b in [state, nextState, action] { b.initialize(repeating: 0) }
+        plant.reset(using: &resetGenerator)
+    }
+
+    deinit {
+        observation.deallocate(); actionDouble.deallocate(); state.deallocate(); nextState.deallocate(); action.deallocate()
+    }
+
+    /// What the loop reports.
+    public enum Event {
+        case episodeEnded(episode: Int, steps: Int, return: Double)
+        case evaluated(steps: Int, return: Double)
+    }
+
+    func observe(into row: UnsafeMutableBufferPointer<Float>) {
+        plant.observe(into: observation)
+        for i in 0..<plant.observationSize { row[i] = Float(observation[i]) }
+    }
+
+    /// One environment step with exploration, stored in the replay, then the algorithm's updates.
+    /// Returns true when the step ended an episode (the plant is then reset).
+    @discardableResult
+    public func step(onEpisodeEnd: (Event) -> Void = { _ in }) -> Bool {
+        observe(into: state)
+        let logProbability = policy.act(UnsafeBufferPointer(state), into: action, deterministic: false, generator: &actingGenerator)
+        for i in 0..<plant.actionSize { actionDouble[i] = Double(action[i]) }
+        var r = plant.step(action: UnsafeBufferPointer(actionDouble))
+        observe(into: nextState)
+        let over = plant.isEpisodeOver
+        // A terminal reward belongs to the last transition, which then ends the return (hand).
+        let terminalReward = over ? plant.terminalReward(observation: UnsafeBufferPointer(observation)) : 0
+        r += terminalReward
+        let terminal = over && terminalReward != 0
+        replay.add(state: UnsafeBufferPointer(state), action: UnsafeBufferPointer(action), reward: Float(r),
+                   nextState: UnsafeBufferPointer(nextState), logProbability: logProbability, terminal: terminal,
+                   episode: episode, step: plant.stepIndex - 1)
+        episodeReturn += r
+        environmentSteps += 1
+        if configuration.algorithm == .svg1ER && environmentSteps > configuration.warmupSteps {
+            for _ in 0..<configuration.updatesPerStep { svg1er.update() }
+        }
+        if over {
+            switch configuration.algorithm {
+            case .svg1: episodic.update(algorithm: .svg1, episodeStart: episodeStart, length: environmentSteps - episodeStart)
+            case .svgInfinity: episodic.update(algorithm: .svgInfinity, episodeStart: episodeStart, length: environmentSteps - episodeStart)
+            case .planner: episodic.update(algorithm: .planner, episodeStart: episodeStart, length: environmentSteps - episodeStart)
+            case .svg1ER, .svg0: break
+            }
+            onEpisodeEnd(.episodeEnded(episode: episode, steps: environmentSteps, return: episodeReturn))
+            episode += 1
+            episodeReturn = 0
+            episodeStart = environmentSteps
+            plant.reset(using: &resetGenerator)
+        }
+        return over
+    }
+
+    /// Mean return of the deterministic policy over the plant's evaluation starts (the pendulum's
+    /// 10 reference states; 10 seeded resets for the others). Does not touch the training plant.
+    public func evaluate() -> Double {
+        var total = 0.0
+        let starts = configuration.plant == "pendulum" ? EvaluationStarts.pendulum.count : EvaluationStarts.seeds.count
+        var unused = Xoshiro256StarStar(seed: 0)
+        let s = UnsafeMutableBufferPointer<Double>.allocate(capacity: evaluationPlant.observationSize)
+        let f = UnsafeMutableBufferPointer<Float>.allocate(capacity: evaluationPlant.observationSize)
+        let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: evaluationPlant.actionSize)
+        let ad = UnsafeMutableBufferPointer<Double>.allocate(capacity: evaluationPlant.actionSize)
+        defer { s.deallocate(); f.deallocate(); a.deallocate(); ad.deallocate() }
+        for k in 0..<starts {
+            if configuration.plant == "pendulum" {
+                EvaluationStarts.pendulum[k].withUnsafeBufferPointer { evaluationPlant.reset(to: $0) }
+            } else {
+                var g = Xoshiro256StarStar(seed: EvaluationStarts.seeds[k])
+                evaluationPlant.reset(using: &g)
+            }
+            while !evaluationPlant.isEpisodeOver {
+                evaluationPlant.observe(into: s)
+                for i in 0..<s.count { f[i] = Float(s[i]) }
+                policy.act(UnsafeBufferPointer(f), into: a, deterministic: true, generator: &unused)
+                for i in 0..<a.count { ad[i] = Double(a[i]) }
+                total += evaluationPlant.step(action: UnsafeBufferPointer(ad))
+            }
+            evaluationPlant.observe(into: s)
+            total += evaluationPlant.terminalReward(observation: UnsafeBufferPointer(s))
+        }
+        return total / Double(starts)
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct SVGRT: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "svgrt",
+        abstract: "svg-rt: learn and run continuous-control policies with Stochastic Value Gradients.",
+        subcommands: [Train.self])
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import Learn
+import Plants
+import Training
+
+/// `svgrt train`: synchronous training as fast as the CPU allows, with progress on stderr, a CSV
+/// learning curve, evaluations of the deterministic policy, and checkpoints.
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train a policy synchronously on an in-process plant.",
+        discussion: "Every hyperparameter has a per-plant default (see `--print-config`); a JSON file from --config overrides them, and the options below override both.")
+
+    @Option(help: "Plant: \(PlantRegistry.names.joined(separator: ", ")).")
+    var plant = "pendulum"
+
+    @Option(name: .customLong("algo"), help: "Algorithm: \(TrainingConfiguration.Algorithm.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var algorithm: String?
+
+    @Option(help: "Environment steps.")
+    var steps: Int?
+
+    @Option(help: "Seed (the same seed gives the same learning curve, bit for bit).")
+    var seed: UInt64?
+
+    @Option(help: "JSON configuration file (see --print-config for the fields).")
+    var config: String?
+
+    @Option(help: "SVG(1)-ER updates per environment step.")
+    var updatesPerStep: Int?
+
+    @Option(help: "Environment steps between evaluations.")
+    var evaluationInterval: Int?
+
+    @Option(help: "Discount γ.")
+    var gamma: Float?
+
+    @Option(help: "Minibatch size.")
+    var batchSize: Int?
+
+    @Option(help: "Policy, value and model learning rate (all three).")
+    var learningRate: Float?
+
+    @Option(help: "Output folder: curve.csv, config.json, checkpoint.svgp.")
+    var output = "runs/train"
+
+    @Flag(help: "Print the effective configuration as JSON and exit.")
+    var printConfig = false
+
+    func run() throws {
+        var c = TrainingConfiguration.defaults(for: plant)
+        if let config {
+            c = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: config)))
+        }
+        if let algorithm {
+            guard let a = TrainingConfiguration.Algorithm(rawValue: algorithm) else {
+                throw ValidationError("unknown --algo '\(algorithm)'; known: \(TrainingConfiguration.Algorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            c.algorithm = a
+        }
+        if let steps { c.steps = steps }
+        if let seed { c.seed = seed }
+        if let updatesPerStep { c.updatesPerStep = updatesPerStep }
+        if let evaluationInterval { c.evaluationInterval = evaluationInterval }
+        if let gamma { c.svg.gamma = gamma }
+        if let batchSize { c.svg.batchSize = batchSize }
+        if let learningRate {
+            c.svg.policyLearningRate = learningRate
+            c.svg.valueLearningRate = learningRate
+            c.svg.modelLearningRate = learningRate
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if printConfig {
+            print(String(decoding: try encoder.encode(c), as: UTF8.self))
+            return
+        }
+        let trainer = try Trainer(c)
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        try encoder.encode(c).write(to: URL(fileURLWithPath: output + "/config.json"))
+        var curve = "steps,episode,episode_return,evaluation_return,model_loss,value_loss,seconds\n"
+        let start = Date()
+        var lastReport = Date()
+        var lastSteps = 0
+        var lastEpisodeReturn = Double.nan
+        func log(_ line: String) { FileHandle.standardError.write((line + "\n").data(using: .utf8)!) }
+        log("svgrt train: \(c.plant), \(c.algorithm.rawValue), \(c.steps) steps, seed \(c.seed) → \(output)")
+        while trainer.environmentSteps < c.steps {
+            trainer.step { event in
+                if case let .episodeEnded(episode, steps, value) = event {
+                    lastEpisodeReturn = value
+                    curve += "\(steps),\(episode),\(value),,\(trainer.svg1er.modelLoss),\(trainer.svg1er.valueLoss),\(Date().timeIntervalSince(start))\n"
+                    if Date().timeIntervalSince(lastReport) > 2 {
+                        let rate = Double(steps - lastSteps) / Date().timeIntervalSince(lastReport)
+                        log("episode \(episode)  steps \(steps)  return \(String(format: "%.1f", value))  model \(String(format: "%.4f", trainer.svg1er.modelLoss))  value \(String(format: "%.4f", trainer.svg1er.valueLoss))  \(String(format: "%.0f", rate)) steps/s")
+                        lastReport = Date()
+                        lastSteps = steps
+                    }
+                }
+            }
+            if trainer.environmentSteps % c.evaluationInterval == 0 {
+                let value = trainer.evaluate()
+                curve += "\(trainer.environmentSteps),\(trainer.episode),,\(value),\(trainer.svg1er.modelLoss),\(trainer.svg1er.valueLoss),\(Date().timeIntervalSince(start))\n"
+                log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)))")
+                try curve.write(toFile: output + "/curve.csv", atomically: true, encoding: .utf8)
+            }
+        }
+        try curve.write(toFile: output + "/curve.csv", atomically: true, encoding: .utf8)
+        let seconds = Date().timeIntervalSince(start)
+        log("done: \(c.steps) steps in \(String(format: "%.1f", seconds)) s (\(String(format: "%.3f", seconds * 1000 / Double(c.steps))) ms per step including updates)")
+    }
+}
