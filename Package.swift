@@ -63,8 +63,12 @@ let package = Package(
         .target(name: "_AllocationCounter"),
         .testTarget(
             name: "NetTests",
-            dependencies: ["Net", "Checksum", "Random", "_AllocationCounter"],
+            dependencies: ["Net", "Checksum", "Random", "_AllocationCounter", "NetTestSupport"],
             swiftSettings: simdSwiftSettings),
+        .target(name: "NetTestSupport", dependencies: ["Net"], path: "Tests/NetTestSupport"),
+        .testTarget(
+            name: "LearnTests",
+            dependencies: ["Learn", "Net", "Plants", "Training", "_AllocationCounter", "NetTestSupport"]),
         .testTarget(
             name: "LinkTests",
             dependencies: ["Link", "Plants", "Random", "_AllocationCounter", "_LinkShims", "firmware-sim"]),

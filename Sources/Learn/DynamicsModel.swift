@@ -20,8 +20,13 @@ public final class DynamicsModel {
     public let inputGradient: FloatBuffer
     public let inputStride: Int
 
+    /// Actuator limits: the model sees the saturated action, as the plant does (nil: none).
+    public let actionLow: [Float]?, actionHigh: [Float]?
+
     public init(stateSize: Int, actionSize: Int, hidden: [Int], maxBatch: Int, learningRate: Float,
-                generator: inout Xoshiro256StarStar) {
+                actionLow: [Float]? = nil, actionHigh: [Float]? = nil, generator: inout Xoshiro256StarStar) {
+        self.actionLow = actionLow
+        self.actionHigh = actionHigh
         self.stateSize = stateSize
         self.actionSize = actionSize
         networks = (0..<stateSize).map { _ in
@@ -40,13 +45,25 @@ public final class DynamicsModel {
 
     @inline(__always) public func std(_ i: Int) -> Float { expf(logStd[i]) }
 
+    /// The action as the plant applies it.
+    @inline(__always) public func saturate(_ a: Float, dimension i: Int) -> Float {
+        guard let low = actionLow, let high = actionHigh else { return a }
+        return min(max(a, low[i]), high[i])
+    }
+
+    /// d saturate(a)/da: 1 inside the limits, 0 outside.
+    @inline(__always) public func saturationSlope(_ a: Float, dimension i: Int) -> Float {
+        guard let low = actionLow, let high = actionHigh else { return 1 }
+        return a > low[i] && a < high[i] ? 1 : 0
+    }
+
     /// Writes (s, a) as sample `b`'s input of every sub-network.
     @inline(__always)
     public func setInput(sample b: Int, state s: UnsafePointer<Float>, action a: UnsafePointer<Float>) {
         for net in networks {
             let row = net.input(sample: b)
             for i in 0..<stateSize { row[i] = s[i] }
-            for i in 0..<actionSize { row[stateSize + i] = a[i] }
+            for i in 0..<actionSize { row[stateSize + i] = saturate(a[i], dimension: i) }
         }
     }
 

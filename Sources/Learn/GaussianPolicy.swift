@@ -3,9 +3,15 @@ import Net
 import Glibc
 #endif
 
-/// The re-parameterised Gaussian policy of SVG-SPEC §1: a = μ_θ(s) + σ ⊙ η, η ~ N(0, I), with μ a
-/// tanh MLP and log σ a learned per-dimension parameter (state-independent, as in the paper).
+/// The re-parameterised Gaussian policy of SVG-SPEC §1: a = μ_θ(s) + σ ⊙ η, η ~ N(0, I), with log σ
+/// a learned per-dimension parameter (state-independent, as in the paper).
 /// π_s = μ_s, π_θ = μ_θ, and ∂a_i/∂log σ_i = σ_i η_i.
+///
+/// With actuator limits the mean is squashed into them: μ = c + h ⊙ tanh(z_θ(s)), c and h the
+/// centre and half-range of the box, z a tanh MLP. Without the squash the mean of an unbounded
+/// MLP drifted past the limits, where the saturating plant gives no gradient back, and the
+/// deterministic pendulum policy ended at full torque (measured: 2 of 5 seeds). Actions are
+/// still μ + σ η and may leave the box; the plant saturates them.
 ///
 /// Real-time safe after `init`: acting, log-densities, noise inference and the gradient steps
 /// allocate nothing.
@@ -19,13 +25,27 @@ public final class GaussianPolicy {
     public let logStdOptimizer: Adam
     /// log σ is kept in [minLogStd, maxLogStd] (σ from e⁻⁵ ≈ 0.0067 to e¹ of the action unit).
     public var minLogStd: Float = -5, maxLogStd: Float = 1
+    /// Centre and half-range of the squash (nil: μ = z, unbounded).
+    public let actionCenter: [Float]?, actionHalfRange: [Float]?
+    /// μ and dμ/dz of the last `forwardMean`, rows of `actionSize`.
+    public let means: FloatBuffer, meanSlopes: FloatBuffer
 
     public var observationSize: Int { mean.inputSize }
     public var actionSize: Int { mean.outputSize }
 
     /// A policy with hidden layers `hidden`, initial σ `initialStd`, Adam step `learningRate`.
     public init(observationSize: Int, actionSize: Int, hidden: [Int], maxBatch: Int, initialStd: Float,
-                learningRate: Float, generator: inout Xoshiro256StarStar) {
+                learningRate: Float, actionLow: [Float]? = nil, actionHigh: [Float]? = nil,
+                generator: inout Xoshiro256StarStar) {
+        if let actionLow, let actionHigh {
+            actionCenter = zip(actionLow, actionHigh).map { ($0 + $1) / 2 }
+            actionHalfRange = zip(actionLow, actionHigh).map { ($1 - $0) / 2 }
+        } else {
+            actionCenter = nil
+            actionHalfRange = nil
+        }
+        means = FloatBuffer(count: maxBatch * actionSize)
+        meanSlopes = FloatBuffer(count: maxBatch * actionSize)
         mean = MLP(layerSizes: [observationSize] + hidden + [actionSize], maxBatch: maxBatch)
         mean.initializeParameters(using: &generator)
         // Start near a zero mean (small last layer), so early actions are the noise's.
@@ -43,6 +63,33 @@ public final class GaussianPolicy {
 
     @inline(__always) public func std(_ i: Int) -> Float { expf(logStd[i]) }
 
+    /// Runs the mean network on the first `batch` rows of `mean.input` and fills `means` and
+    /// `meanSlopes`. Real-time safe.
+    public func forwardMean(batch: Int) {
+        mean.forward(batch: batch)
+        for b in 0..<batch {
+            let z = mean.output(sample: b)
+            for i in 0..<actionSize {
+                if let c = actionCenter, let h = actionHalfRange {
+                    let t = Tanh.value(z[i])
+                    means[b * actionSize + i] = c[i] + h[i] * t
+                    meanSlopes[b * actionSize + i] = h[i] * (1 - t * t)
+                } else {
+                    means[b * actionSize + i] = z[i]
+                    meanSlopes[b * actionSize + i] = 1
+                }
+            }
+        }
+    }
+
+    /// μ of row `b` after `forwardMean`.
+    @inline(__always) public func meanRow(_ b: Int) -> UnsafeMutablePointer<Float> { means.base + b * actionSize }
+
+    /// Sets dL/dμ_i of row `b` as the mean network's output cotangent (through the squash).
+    @inline(__always) public func setMeanCotangent(sample b: Int, dimension i: Int, _ g: Float) {
+        mean.outputGradient(sample: b)[i] = g * meanSlopes[b * actionSize + i]
+    }
+
     /// Batch-1 action for `observation` into `action`: mean + σ η with fresh η (or the mean
     /// alone when `deterministic`). Returns log π(a|s). Real-time safe.
     @discardableResult
@@ -50,8 +97,8 @@ public final class GaussianPolicy {
                     deterministic: Bool, generator: inout Xoshiro256StarStar) -> Float {
         let input = mean.input(sample: 0)
         for i in 0..<observationSize { input[i] = observation[i] }
-        mean.forward(batch: 1)
-        let mu = mean.output(sample: 0)
+        forwardMean(batch: 1)
+        let mu = meanRow(0)
         var logDensity: Float = 0
         for i in 0..<actionSize {
             let eta: Float = deterministic ? 0 : Float(generator.nextGaussian())
@@ -63,7 +110,7 @@ public final class GaussianPolicy {
 
     /// log π(a|s) of a diagonal Gaussian with mean `mu`.
     @inline(__always)
-    public func logDensity(action a: UnsafeBufferPointer<Float>, mean mu: UnsafeMutableBufferPointer<Float>) -> Float {
+    public func logDensity(action a: UnsafeBufferPointer<Float>, mean mu: UnsafeMutablePointer<Float>) -> Float {
         var total: Float = 0
         for i in 0..<actionSize {
             let eta = (a[i] - mu[i]) / std(i)

@@ -25,6 +25,8 @@ public final class SVG1ER {
         public var targetCopyInterval = 50
         /// Gradient-norm clip V_max for every network (App. D).
         public var clipNorm: Float = 10
+        /// Soft target updates τ (Polyak averaging) instead of copying every C steps; nil: copy.
+        public var polyak: Float? = nil
         /// Model and value steps per policy step (the policy step follows a fitted model and critic).
         public var modelStepsPerUpdate = 1
         public var valueStepsPerUpdate = 1
@@ -78,9 +80,9 @@ public final class SVG1ER {
             let row = mean.input(sample: b)
             for i in 0..<S { row[i] = batch.state(b)[i] }
         }
-        mean.forward(batch: n)
+        policy.forwardMean(batch: n)
         for b in 0..<n {
-            let logDensity = policy.logDensity(action: UnsafeBufferPointer(start: batch.action(b), count: A), mean: mean.output(sample: b))
+            let logDensity = policy.logDensity(action: UnsafeBufferPointer(start: batch.action(b), count: A), mean: policy.meanRow(b))
             batch.weights[b] = truncatedImportanceWeight(
                 logDensityNow: logDensity, logDensityThen: batch.logProbabilities[b], maximum: hyperparameters.maximumImportanceWeight)
         }

@@ -71,13 +71,12 @@ public final class SVGInfinity {
             // Policy at s_t; η_t inferred.
             let input = mean.input(sample: 0)
             for i in 0..<S { input[i] = s[i] }
-            mean.forward(batch: 1)
-            let mu = mean.output(sample: 0)
-            let out = mean.outputGradient(sample: 0)
+            policy.forwardMean(batch: 1)
+            let mu = policy.meanRow(0)
             for i in 0..<A {
                 etaRow[i] = (a[i] - mu[i]) / policy.std(i)
-                actionCotangent[i] = Float(scratch.dAction[i]) + gamma * vmu[S + i]
-                out[i] = actionCotangent[i]
+                actionCotangent[i] = Float(scratch.dAction[i]) + gamma * vmu[S + i] * model.saturationSlope(a[i], dimension: i)
+                policy.setMeanCotangent(sample: 0, dimension: i, actionCotangent[i])
             }
             // g_a π_s.
             mean.backward(batch: 1, parameterGradients: .skip, inputGradient: true)
@@ -87,7 +86,7 @@ public final class SVGInfinity {
             }
             // γᵗ g_a π_θ into the (descent) gradients.
             for i in 0..<A {
-                out[i] = -discount * actionCotangent[i]
+                policy.setMeanCotangent(sample: 0, dimension: i, -discount * actionCotangent[i])
                 policy.logStdGradient[i] -= discount * actionCotangent[i] * policy.std(i) * etaRow[i]
             }
             mean.backward(batch: 1, parameterGradients: .accumulate, inputGradient: false)

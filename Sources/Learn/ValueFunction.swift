@@ -12,6 +12,10 @@ public final class ValueFunction {
     /// τ of soft target updates; nil copies every C steps.
     public var polyak: Float?
     public private(set) var steps = 0
+    /// V̂(s) = outputScale · network(s). Returns of hundreds (the pendulum's reach −1,600) are
+    /// out of reach of a tanh network whose last layer starts at ±0.1 and moves 1e-3 per Adam
+    /// step; scaling the output by the typical |return| lets it fit them in a few hundred steps.
+    public var outputScale: Float = 1
     /// V̂_s rows after `valueGradient` (stride `network` input stride).
     public let stateSize: Int
 
@@ -41,12 +45,14 @@ public final class ValueFunction {
         var loss: Float = 0
         let scale = 1 / Float(n)
         for b in 0..<n {
-            let bootstrap = batch.terminals[b] != 0 ? 0 : gamma * target.output(sample: b)[0]
+            let bootstrap = batch.terminals[b] != 0 ? 0 : gamma * outputScale * target.output(sample: b)[0]
             let y = batch.rewards[b] + bootstrap
-            let v = network.output(sample: b)[0]
+            let v = outputScale * network.output(sample: b)[0]
             let w = batch.weights[b]
-            loss += 0.5 * w * (y - v) * (y - v) * scale
-            network.outputGradient(sample: b)[0] = w * (v - y) * scale
+            // Loss in units of the scaled output, so the step size does not depend on the scale.
+            let error = (v - y) / outputScale
+            loss += 0.5 * w * error * error * scale
+            network.outputGradient(sample: b)[0] = w * error * scale
         }
         network.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)
         GradientClipping.clip(network.gradients, maxNorm: clipNorm)
@@ -66,7 +72,7 @@ public final class ValueFunction {
         for b in 0..<count {
             let row = network.input(sample: b)
             for i in 0..<stateSize { row[i] = states[b * stateSize + i] }
-            network.outputGradient(sample: b)[0] = 1
+            network.outputGradient(sample: b)[0] = outputScale
         }
         network.forward(batch: count)
         network.backward(batch: count, parameterGradients: .skip, inputGradient: true)

@@ -42,12 +42,12 @@ public final class ValueGradientPolicyStep {
             for i in 0..<S { row[i] = batch.state(b)[i] }
             model.setInput(sample: b, state: batch.state(b), action: batch.action(b))
         }
-        mean.forward(batch: n)
+        policy.forwardMean(batch: n)
         model.forward(batch: n)
         // Noise inference (App. B): η = (a − μ_θ(s)) / σ, held constant.
         var weightSum: Float = 0
         for b in 0..<n {
-            let mu = mean.output(sample: b)
+            let mu = policy.meanRow(b)
             var logDensity: Float = 0
             for i in 0..<A {
                 let e = (batch.action(b)[i] - mu[i]) / policy.std(i)
@@ -71,12 +71,13 @@ public final class ValueGradientPolicyStep {
             scratch.gradient(reward, s: UnsafeBufferPointer(start: batch.state(b), count: S),
                              a: UnsafeBufferPointer(start: batch.action(b), count: A))
             let vfa = model.inputGradient.base + b * model.inputStride + S
-            let out = mean.outputGradient(sample: b)
             for i in 0..<A {
-                // g_a = r_a + γ v' f̂_a (eq. 10's action cotangent), weighted.
-                let ga = batch.weights[b] * (Float(scratch.dAction[i]) + gamma * vfa[i])
+                // g_a = r_a + γ v' f̂_a (eq. 10's action cotangent), weighted; f̂_a is 0 where
+                // the actuator saturates (the model sees the saturated action).
+                let fa = vfa[i] * model.saturationSlope(batch.action(b)[i], dimension: i)
+                let ga = batch.weights[b] * (Float(scratch.dAction[i]) + gamma * fa)
                 actionCotangents[b * A + i] = ga
-                out[i] = -ga * scale  // descent on −J
+                policy.setMeanCotangent(sample: b, dimension: i, -ga * scale)  // descent on −J
                 // ∂a_i/∂log σ_i = σ_i η_i.
                 policy.logStdGradient[i] -= ga * policy.std(i) * eta[b * A + i] * scale
             }

@@ -56,12 +56,19 @@ public final class Trainer {
         let batch = max(configuration.svg.batchSize, plant.episodeLength)
         policy = GaussianPolicy(observationSize: S, actionSize: A, hidden: configuration.policyHidden, maxBatch: batch,
                                 initialStd: configuration.initialStdFraction * halfRange,
-                                learningRate: configuration.svg.policyLearningRate, generator: &generator)
+                                learningRate: configuration.svg.policyLearningRate,
+                                actionLow: configuration.squashMean ? plant.actionLow.map(Float.init) : nil,
+                                actionHigh: configuration.squashMean ? plant.actionHigh.map(Float.init) : nil,
+                                generator: &generator)
         model = DynamicsModel(stateSize: S, actionSize: A, hidden: configuration.modelHidden, maxBatch: batch,
-                              learningRate: configuration.svg.modelLearningRate, generator: &generator)
+                              learningRate: configuration.svg.modelLearningRate,
+                              actionLow: plant.actionLow.map(Float.init), actionHigh: plant.actionHigh.map(Float.init),
+                              generator: &generator)
         value = ValueFunction(stateSize: S, hidden: configuration.valueHidden, maxBatch: batch,
                               learningRate: configuration.svg.valueLearningRate,
                               targetCopyInterval: configuration.svg.targetCopyInterval, generator: &generator)
+        value.outputScale = configuration.valueScale
+        value.polyak = configuration.svg.polyak
         replay = ReplayBuffer(capacity: configuration.replayCapacity, stateSize: S, actionSize: A)
         svg1er = SVG1ER(policy: policy, model: model, value: value, replay: replay, reward: reward,
                         hyperparameters: configuration.svg, seed: generator.next())

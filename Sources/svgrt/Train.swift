@@ -41,6 +41,36 @@ struct Train: ParsableCommand {
     @Option(help: "Policy, value and model learning rate (all three).")
     var learningRate: Float?
 
+    @Option(help: "Policy learning rate.")
+    var policyLearningRate: Float?
+
+    @Option(help: "Value (critic) learning rate.")
+    var valueLearningRate: Float?
+
+    @Option(help: "Model learning rate.")
+    var modelLearningRate: Float?
+
+    @Option(help: "Steps before the first update.")
+    var warmupSteps: Int?
+
+    @Option(help: "Initial exploration σ as a fraction of the actuator half-range.")
+    var initialStd: Float?
+
+    @Option(help: "Gradient-norm clip V_max.")
+    var clipNorm: Float?
+
+    @Option(help: "Critic output scale (about the magnitude of returns).")
+    var valueScale: Float?
+
+    @Option(help: "Soft target update τ (instead of copying every C steps).")
+    var polyak: Float?
+
+    @Option(help: "Squash the policy mean into the actuator limits (true/false).")
+    var squashMean: Bool?
+
+    @Option(help: "Value steps per update.")
+    var valueSteps: Int?
+
     @Option(help: "Output folder: curve.csv, config.json, checkpoint.svgp.")
     var output = "runs/train"
 
@@ -69,6 +99,16 @@ struct Train: ParsableCommand {
             c.svg.valueLearningRate = learningRate
             c.svg.modelLearningRate = learningRate
         }
+        if let policyLearningRate { c.svg.policyLearningRate = policyLearningRate }
+        if let valueLearningRate { c.svg.valueLearningRate = valueLearningRate }
+        if let modelLearningRate { c.svg.modelLearningRate = modelLearningRate }
+        if let warmupSteps { c.warmupSteps = warmupSteps }
+        if let initialStd { c.initialStdFraction = initialStd }
+        if let clipNorm { c.svg.clipNorm = clipNorm }
+        if let valueSteps { c.svg.valueStepsPerUpdate = valueSteps }
+        if let valueScale { c.valueScale = valueScale }
+        if let squashMean { c.squashMean = squashMean }
+        if let polyak { c.svg.polyak = polyak }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         if printConfig {
@@ -101,7 +141,8 @@ struct Train: ParsableCommand {
             if trainer.environmentSteps % c.evaluationInterval == 0 {
                 let value = trainer.evaluate()
                 curve += "\(trainer.environmentSteps),\(trainer.episode),,\(value),\(trainer.svg1er.modelLoss),\(trainer.svg1er.valueLoss),\(Date().timeIntervalSince(start))\n"
-                log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)))")
+                let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.std($0)) }.joined(separator: " ")
+                log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), model NLL \(String(format: "%.3f", trainer.svg1er.modelLoss)), value loss \(String(format: "%.2f", trainer.svg1er.valueLoss)), w \(String(format: "%.2f", trainer.svg1er.meanWeight)))")
                 try curve.write(toFile: output + "/curve.csv", atomically: true, encoding: .utf8)
             }
         }

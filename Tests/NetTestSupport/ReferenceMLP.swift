@@ -3,17 +3,17 @@ import Net
 
 /// A scalar Double-precision copy of an `MLP`: the reference its kernels are checked against.
 /// Parameters are a Double copy of the network's flat vector (same `Dense` layout).
-struct ReferenceMLP {
-    let layers: [Dense]
-    var parameters: [Double]
+public struct ReferenceMLP {
+    public let layers: [Dense]
+    public var parameters: [Double]
 
-    init(_ network: MLP) {
+    public init(_ network: MLP) {
         layers = network.layers
         parameters = (0..<network.parameters.count).map { Double(network.parameters[$0]) }
     }
 
     /// Outputs for one input vector, tanh on hidden layers, linear output.
-    func forward(_ input: [Double]) -> [Double] {
+    public func forward(_ input: [Double]) -> [Double] {
         var x = input
         for (l, layer) in layers.enumerated() {
             var y = [Double](repeating: 0, count: layer.outputs)
@@ -28,7 +28,7 @@ struct ReferenceMLP {
     }
 
     /// Σ_s Σ_o cotangent[s][o] · y_s[o]: a scalar whose gradient is what `backward` computes.
-    func loss(inputs: [[Double]], cotangents: [[Double]]) -> Double {
+    public func loss(inputs: [[Double]], cotangents: [[Double]]) -> Double {
         var total = 0.0
         for (x, c) in zip(inputs, cotangents) {
             for (y, w) in zip(forward(x), c) { total += y * w }
@@ -37,7 +37,7 @@ struct ReferenceMLP {
     }
 
     /// Every real (non-padding) parameter index of the layout.
-    var realParameterIndices: [Int] {
+    public var realParameterIndices: [Int] {
         layers.flatMap { layer in
             (0..<layer.outputs).flatMap { o in (0..<layer.inputs).map { layer.weightIndex(output: o, input: $0) } }
                 + (0..<layer.outputs).map { layer.biasIndex(output: $0) }
@@ -46,7 +46,7 @@ struct ReferenceMLP {
 }
 
 /// ‖a − b‖ / ‖b‖ (or ‖a − b‖ if b is zero).
-func relativeError(_ a: [Double], _ b: [Double]) -> Double {
+public func relativeError(_ a: [Double], _ b: [Double]) -> Double {
     var difference = 0.0, norm = 0.0
     for (x, y) in zip(a, b) {
         difference += (x - y) * (x - y)

@@ -1,0 +1,56 @@
+import Learn
+import Net
+import NetTestSupport
+import Plants
+import Training
+import Foundation
+
+/// Small random networks and Double references of them, shared by the gradient tests.
+struct SmallLearner {
+    let policy: GaussianPolicy
+    let model: DynamicsModel
+    let value: ValueFunction
+    let reward: PlantReward
+    let plant: any Plant
+
+    let squash: Bool
+
+    init(plant: any Plant, seed: UInt64, batch: Int = 64, squash: Bool = false) {
+        self.plant = plant
+        self.squash = squash
+        var g = Xoshiro256StarStar(seed: seed)
+        let S = plant.observationSize, A = plant.actionSize
+        policy = GaussianPolicy(observationSize: S, actionSize: A, hidden: [16, 16], maxBatch: batch, initialStd: 0.4,
+                                learningRate: 1e-3,
+                                actionLow: squash ? plant.actionLow.map(Float.init) : nil,
+                                actionHigh: squash ? plant.actionHigh.map(Float.init) : nil, generator: &g)
+        // Make the mean's last layer as large as its others, so gradients are not tiny.
+        policy.mean.initializeParameters(using: &g)
+        model = DynamicsModel(stateSize: S, actionSize: A, hidden: [8, 8], maxBatch: batch, learningRate: 1e-3, generator: &g)
+        for i in 0..<S { model.logStd[i] = -2 + 0.3 * Float(i) }
+        value = ValueFunction(stateSize: S, hidden: [16, 16], maxBatch: batch, learningRate: 1e-3, targetCopyInterval: 50, generator: &g)
+        reward = PlantReward(plant)
+    }
+
+    var policyReference: ReferenceMLP { ReferenceMLP(policy.mean) }
+
+    /// μ(s) in Double: the network's output, squashed into the actuator box when the policy is.
+    func mean(_ p: ReferenceMLP, _ s: [Double]) -> [Double] {
+        let z = p.forward(s)
+        guard squash else { return z }
+        return (0..<z.count).map { i in
+            let c = (plant.actionLow[i] + plant.actionHigh[i]) / 2, h = (plant.actionHigh[i] - plant.actionLow[i]) / 2
+            return c + h * Foundation.tanh(z[i])
+        }
+    }
+    var modelReferences: [ReferenceMLP] { model.networks.map(ReferenceMLP.init) }
+    var valueReference: ReferenceMLP { ReferenceMLP(value.network) }
+
+    func r(_ s: [Double], _ a: [Double]) -> Double {
+        s.withUnsafeBufferPointer { sp in a.withUnsafeBufferPointer { plant.reward(observation: sp, action: $0) } }
+    }
+
+    func terminal(_ s: [Double]) -> Double {
+        s.withUnsafeBufferPointer { plant.terminalReward(observation: $0) }
+    }
+}

@@ -1,0 +1,170 @@
+import XCTest
+import Learn
+import Net
+import NetTestSupport
+import Plants
+import Training
+
+/// The SVG policy gradients against central finite differences of the objectives they
+/// differentiate, computed in Double with the inferred noises held fixed.
+final class PolicyGradientTests: XCTestCase {
+    /// SVG(1) on one real transition: ∇_θ of w·(r(s, π(s, η; θ)) + γ V̂(s + μ̂(s, π(s, η; θ)) + σ̂ ⊙ ξ)).
+    func testSVG1PolicyGradientMatchesFiniteDifference() throws {
+        let cases: [(any Plant, Bool)] = [(Pendulum(), false), (Pendulum(), true), (Reacher(), true), (Swimmer(links: 3), false)]
+        for (plantIndex, (plant, squash)) in cases.enumerated() {
+            let l = SmallLearner(plant: plant, seed: 10 + UInt64(plantIndex), squash: squash)
+            let S = plant.observationSize, A = plant.actionSize
+            var g = Xoshiro256StarStar(seed: 5)
+            plant.reset(using: &g)
+            var s = [Double](repeating: 0, count: S)
+            s.withUnsafeMutableBufferPointer { plant.observe(into: $0) }
+            let sF = s.map(Float.init)
+            // An action inside the actuator range, and some next state.
+            var aF = [Float](repeating: 0, count: A)
+            aF.withUnsafeMutableBufferPointer { _ = l.policy.act(UnsafeBufferPointer(start: sF, count: S), into: $0, deterministic: false, generator: &g) }
+            for i in 0..<A { aF[i] = min(max(aF[i], Float(plant.actionLow[i]) * 0.9), Float(plant.actionHigh[i]) * 0.9) }
+            _ = aF.map(Double.init).withUnsafeBufferPointer { plant.step(action: $0) }
+            var s2 = [Double](repeating: 0, count: S)
+            s2.withUnsafeMutableBufferPointer { plant.observe(into: $0) }
+            let s2F = s2.map(Float.init)
+
+            let batch = Minibatch(capacity: 1, stateSize: S, actionSize: A)
+            let replay = ReplayBuffer(capacity: 1, stateSize: S, actionSize: A)
+            let logThen: Float = -1.0
+            replay.add(state: UnsafeBufferPointer(start: sF, count: S), action: UnsafeBufferPointer(start: aF, count: A), reward: 0,
+                       nextState: UnsafeBufferPointer(start: s2F, count: S), logProbability: logThen, terminal: false, episode: 0, step: 0)
+            batch.take(0..<1, from: replay)
+            let step = ValueGradientPolicyStep(policy: l.policy, model: l.model, reward: l.reward, maxBatch: 1)
+            let gamma: Float = 0.9
+            l.value.valueGradient(count: 1, states: batch.nextStates.base, into: step.valueGradients.base)
+            step.computeGradient(batch, gamma: gamma, maximumWeight: 5)
+            let w = Double(batch.weights[0])
+            XCTAssertLessThan(w, 5, "the test wants an untruncated weight")
+
+            // The objective in Double, η and ξ inferred at the current parameters.
+            let policyRef = l.policyReference, models = l.modelReferences, valueRef = l.valueReference
+            let sD = sF.map(Double.init), aD = aF.map(Double.init), s2D = s2F.map(Double.init)
+            let std = (0..<A).map { Double(l.policy.std($0)) }
+            let mu0 = l.mean(policyRef, sD)
+            let eta = (0..<A).map { (aD[$0] - mu0[$0]) / std[$0] }
+            let change0 = models.map { $0.forward(sD + aD)[0] }
+            let modelStd = (0..<S).map { Double(l.model.std($0)) }
+            let xi = (0..<S).map { (s2D[$0] - sD[$0] - change0[$0]) / modelStd[$0] }
+            func objective(_ p: ReferenceMLP, logStd: [Double]) -> Double {
+                let mu = l.mean(p, sD)
+                let a = (0..<A).map { mu[$0] + Foundation.exp(logStd[$0]) * eta[$0] }
+                let change = models.map { $0.forward(sD + a)[0] }
+                let next = (0..<S).map { sD[$0] + change[$0] + modelStd[$0] * xi[$0] }
+                return w * (l.r(sD, a) + Double(gamma) * valueRef.forward(next)[0])
+            }
+            let logStd = (0..<A).map { Double(l.policy.logStd[$0]) }
+            var analytic: [Double] = [], numeric: [Double] = []
+            let h = 1e-6
+            var perturbed = policyRef
+            for index in policyRef.realParameterIndices {
+                let original = perturbed.parameters[index]
+                perturbed.parameters[index] = original + h
+                let plus = objective(perturbed, logStd: logStd)
+                perturbed.parameters[index] = original - h
+                let minus = objective(perturbed, logStd: logStd)
+                perturbed.parameters[index] = original
+                numeric.append((plus - minus) / (2 * h))
+                analytic.append(-Double(l.policy.mean.gradients[index]))
+            }
+            for i in 0..<A {
+                var plus = logStd, minus = logStd
+                plus[i] += h; minus[i] -= h
+                numeric.append((objective(policyRef, logStd: plus) - objective(policyRef, logStd: minus)) / (2 * h))
+                analytic.append(-Double(l.policy.logStdGradient[i]))
+            }
+            let error = relativeError(analytic, numeric)
+            XCTAssertLessThan(error, 1e-3, "\(plant.name) (squash \(squash)): relative error \(error)")
+            XCTAssertGreaterThan(numeric.map(abs).max()!, 1e-3, "\(plant.name): the gradient is trivially small")
+        }
+    }
+
+    /// SVG(∞) along a 20-step real segment: ∇_θ of Σ γᵗ r(s_t, a_t) + γᵀ r_T(s_T) along the
+    /// re-parameterised model rollout with the inferred η_t, ξ_t held fixed.
+    func testSVGInfinityRecursionMatchesFiniteDifference() throws {
+        for (plantIndex, (plant, gamma)) in [(Pendulum() as any Plant, Float(0.9)), (Hand(), Float(1))].enumerated() {
+            let l = SmallLearner(plant: plant, seed: 20 + UInt64(plantIndex), squash: plantIndex == 1)
+            let S = plant.observationSize, A = plant.actionSize, T = 20
+            var g = Xoshiro256StarStar(seed: 6)
+            plant.reset(using: &g)
+            // A real segment driven by the stochastic policy.
+            var states: [[Float]] = [], actions: [[Float]] = []
+            var s = [Double](repeating: 0, count: S)
+            for _ in 0..<T {
+                s.withUnsafeMutableBufferPointer { plant.observe(into: $0) }
+                let sF = s.map(Float.init)
+                var aF = [Float](repeating: 0, count: A)
+                aF.withUnsafeMutableBufferPointer { _ = l.policy.act(UnsafeBufferPointer(start: sF, count: S), into: $0, deterministic: false, generator: &g) }
+                for i in 0..<A { aF[i] = min(max(aF[i], Float(plant.actionLow[i]) * 0.95), Float(plant.actionHigh[i]) * 0.95) }
+                states.append(sF)
+                actions.append(aF)
+                _ = aF.map(Double.init).withUnsafeBufferPointer { plant.step(action: $0) }
+            }
+            s.withUnsafeMutableBufferPointer { plant.observe(into: $0) }
+            states.append(s.map(Float.init))
+
+            let infinity = SVGInfinity(policy: l.policy, model: l.model, reward: l.reward, maxSteps: T)
+            let flatStates = states.flatMap { $0 }, flatActions = actions.flatMap { $0 }
+            flatStates.withUnsafeBufferPointer { sp in
+                flatActions.withUnsafeBufferPointer { ap in
+                    infinity.computeGradient(steps: T, gamma: gamma, state: { sp.baseAddress! + $0 * S },
+                                             action: { ap.baseAddress! + $0 * A }, finalState: sp.baseAddress! + T * S)
+                }
+            }
+
+            let policyRef = l.policyReference, models = l.modelReferences
+            let std = (0..<A).map { Double(l.policy.std($0)) }
+            let modelStd = (0..<S).map { Double(l.model.std($0)) }
+            let sD = states.map { $0.map(Double.init) }, aD = actions.map { $0.map(Double.init) }
+            let eta = (0..<T).map { t in
+                let mu = l.mean(policyRef, sD[t])
+                return (0..<A).map { (aD[t][$0] - mu[$0]) / std[$0] }
+            }
+            let xi = (0..<T).map { t in
+                let change = models.map { $0.forward(sD[t] + aD[t])[0] }
+                return (0..<S).map { (sD[t + 1][$0] - sD[t][$0] - change[$0]) / modelStd[$0] }
+            }
+            func rollout(_ p: ReferenceMLP, logStd: [Double]) -> Double {
+                var state = sD[0], total = 0.0, discount = 1.0
+                for t in 0..<T {
+                    let mu = l.mean(p, state)
+                    let a = (0..<A).map { mu[$0] + Foundation.exp(logStd[$0]) * eta[t][$0] }
+                    total += discount * l.r(state, a)
+                    let change = models.map { $0.forward(state + a)[0] }
+                    state = (0..<S).map { state[$0] + change[$0] + modelStd[$0] * xi[t][$0] }
+                    discount *= Double(gamma)
+                }
+                return total + discount * l.terminal(state)
+            }
+            let logStd = (0..<A).map { Double(l.policy.logStd[$0]) }
+            var analytic: [Double] = [], numeric: [Double] = []
+            let h = 1e-6
+            var perturbed = policyRef
+            for index in policyRef.realParameterIndices {
+                let original = perturbed.parameters[index]
+                perturbed.parameters[index] = original + h
+                let plus = rollout(perturbed, logStd: logStd)
+                perturbed.parameters[index] = original - h
+                let minus = rollout(perturbed, logStd: logStd)
+                perturbed.parameters[index] = original
+                numeric.append((plus - minus) / (2 * h))
+                analytic.append(-Double(l.policy.mean.gradients[index]))
+            }
+            for i in 0..<A {
+                var plus = logStd, minus = logStd
+                plus[i] += h; minus[i] -= h
+                numeric.append((rollout(policyRef, logStd: plus) - rollout(policyRef, logStd: minus)) / (2 * h))
+                analytic.append(-Double(l.policy.logStdGradient[i]))
+            }
+            let error = relativeError(analytic, numeric)
+            XCTAssertLessThan(error, 1e-3, "\(plant.name): relative error \(error)")
+            XCTAssertGreaterThan(numeric.map(abs).max()!, 1e-3, "\(plant.name): the gradient is trivially small")
+        }
+    }
+}
+
+import Foundation
