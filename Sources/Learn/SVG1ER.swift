@@ -98,6 +98,9 @@ public final class SVG1ER {
         policyStep.applyGradient(clipNorm: hyperparameters.clipNorm)
     }
 
+    /// Restores the update count (checkpoints).
+    public func restore(updates: Int) { self.updates = updates }
+
     /// One SVG(1)-ER update: model, value, policy. Needs a non-empty replay.
     public func update() {
         for _ in 0..<hyperparameters.modelStepsPerUpdate { modelStep() }

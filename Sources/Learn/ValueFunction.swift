@@ -29,6 +29,9 @@ public final class ValueFunction {
         self.targetCopyInterval = targetCopyInterval
     }
 
+    /// Restores the step count (checkpoints; it decides when the target is next copied).
+    public func restore(steps: Int) { self.steps = steps }
+
     /// One fitted step on the batch; `weights` are the importance weights. Returns the mean loss.
     @discardableResult
     public func fitStep(_ batch: Minibatch, gamma: Float, clipNorm: Float) -> Float {

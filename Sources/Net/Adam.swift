@@ -70,8 +70,27 @@ public final class Adam {
         stepCount = 0
     }
 
-    /// Restores the step count (with the moments, from a checkpoint).
-    public func restore(stepCount: Int) { self.stepCount = stepCount }
+    /// Moments and step count as archive records (checkpoints).
+    public func records(prefix: String) -> [ParameterArchive.Record] {
+        [.init(name: prefix + ".m", shape: [firstMoment.count], values: Array(UnsafeBufferPointer(start: firstMoment.base, count: firstMoment.count))),
+         .init(name: prefix + ".v", shape: [secondMoment.count], values: Array(UnsafeBufferPointer(start: secondMoment.base, count: secondMoment.count))),
+         .init(name: prefix + ".t", shape: [2], values: [Float(bitPattern: UInt32(truncatingIfNeeded: stepCount)),
+                                                          Float(bitPattern: UInt32(truncatingIfNeeded: stepCount >> 32))])]
+    }
+
+    /// Restores what `records(prefix:)` saved.
+    public func load(from archive: ParameterArchive, prefix: String, path: String) throws(ParameterArchiveError) {
+        for (name, buffer) in [("m", firstMoment), ("v", secondMoment)] {
+            let r = try archive.record(named: "\(prefix).\(name)", in: path)
+            guard r.values.count == buffer.count else {
+                throw .valueCountMismatch(path: path, record: r.name, expected: buffer.count, found: r.values.count)
+            }
+            for (i, v) in r.values.enumerated() { buffer[i] = v }
+        }
+        let t = try archive.record(named: prefix + ".t", in: path).values.map { Int($0.bitPattern) }
+        guard t.count == 2 else { throw .valueCountMismatch(path: path, record: prefix + ".t", expected: 2, found: t.count) }
+        stepCount = t[0] | (t[1] << 32)
+    }
 }
 
 /// x^n for n ≥ 0 by repeated squaring: exact operations, no libm.

@@ -21,10 +21,13 @@ public final class Trainer {
     var actingGenerator: Xoshiro256StarStar
     var resetGenerator: Xoshiro256StarStar
 
-    public private(set) var environmentSteps = 0
-    public private(set) var episode = 0
-    public private(set) var episodeReturn = 0.0
-    public private(set) var episodeStart = 0
+    public internal(set) var environmentSteps = 0
+    public internal(set) var episode = 0
+    public internal(set) var episodeReturn = 0.0
+    public internal(set) var episodeStart = 0
+    /// Called at every episode boundary, after the episode's bookkeeping and before the next
+    /// reset: the one place a checkpoint can be taken that resumes bit for bit.
+    public var atEpisodeBoundary: ((Trainer) -> Void)?
 
     // Per-step scratch (no allocation in the loop).
     let observation: UnsafeMutableBufferPointer<Double>
@@ -134,6 +137,7 @@ public final class Trainer {
             episode += 1
             episodeReturn = 0
             episodeStart = environmentSteps
+            atEpisodeBoundary?(self)
             plant.reset(using: &resetGenerator)
         }
         return over

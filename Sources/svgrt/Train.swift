@@ -74,11 +74,20 @@ struct Train: ParsableCommand {
     @Option(help: "Output folder: curve.csv, config.json, checkpoint.svgp.")
     var output = "runs/train"
 
+    @Option(help: "Environment steps between checkpoints (written at the next episode boundary; 0: only the last boundary).")
+    var checkpointEvery: Int?
+
+    @Option(help: "Resume from a run folder (its config.json and checkpoint.svgp); --steps is the new total.")
+    var resume: String?
+
     @Flag(help: "Print the effective configuration as JSON and exit.")
     var printConfig = false
 
     func run() throws {
         var c = TrainingConfiguration.defaults(for: plant)
+        if let resume {
+            c = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: resume + "/config.json")))
+        }
         if let config {
             c = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: config)))
         }
@@ -108,6 +117,7 @@ struct Train: ParsableCommand {
         if let valueSteps { c.svg.valueStepsPerUpdate = valueSteps }
         if let valueScale { c.valueScale = valueScale }
         if let squashMean { c.squashMean = squashMean }
+        if let checkpointEvery { c.checkpointInterval = checkpointEvery }
         if let polyak { c.svg.polyak = polyak }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -117,8 +127,29 @@ struct Train: ParsableCommand {
         }
         let trainer = try Trainer(c)
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        try encoder.encode(c).write(to: URL(fileURLWithPath: output + "/config.json"))
         var curve = "steps,episode,episode_return,evaluation_return,model_loss,value_loss,seconds\n"
+        if let resume {
+            try trainer.restore(from: resume + "/checkpoint.svgp")
+            // Keep the learning curve up to the checkpoint.
+            if let old = try? String(contentsOfFile: resume + "/curve.csv", encoding: .utf8) {
+                curve = old.split(separator: "\n").enumerated().filter { index, line in
+                    index == 0 || (Int(line.split(separator: ",").first ?? "") ?? Int.max) <= trainer.environmentSteps
+                }.map { String($0.element) }.joined(separator: "\n") + "\n"
+            }
+            FileHandle.standardError.write("svgrt train: resumed \(resume) at \(trainer.environmentSteps) steps, episode \(trainer.episode)\n".data(using: .utf8)!)
+        }
+        try encoder.encode(c).write(to: URL(fileURLWithPath: output + "/config.json"))
+        var nextCheckpoint = c.checkpointInterval > 0 ? (trainer.environmentSteps / c.checkpointInterval + 1) * c.checkpointInterval : Int.max
+        var checkpointError: Error?
+        trainer.atEpisodeBoundary = { t in
+            let last = t.environmentSteps + t.plant.episodeLength > c.steps
+            guard t.environmentSteps >= nextCheckpoint || last else { return }
+            do {
+                try t.writeCheckpoint(to: output + "/checkpoint.svgp")
+                try curve.write(toFile: output + "/curve.csv", atomically: true, encoding: .utf8)
+            } catch { checkpointError = error }
+            while nextCheckpoint <= t.environmentSteps { nextCheckpoint += max(c.checkpointInterval, 1) }
+        }
         let start = Date()
         var lastReport = Date()
         var lastSteps = 0
@@ -147,6 +178,7 @@ struct Train: ParsableCommand {
             }
         }
         try curve.write(toFile: output + "/curve.csv", atomically: true, encoding: .utf8)
+        if let checkpointError { throw checkpointError }
         let seconds = Date().timeIntervalSince(start)
         log("done: \(c.steps) steps in \(String(format: "%.1f", seconds)) s (\(String(format: "%.3f", seconds * 1000 / Double(c.steps))) ms per step including updates)")
     }

@@ -54,3 +54,26 @@ struct SmallLearner {
         s.withUnsafeBufferPointer { plant.terminalReward(observation: $0) }
     }
 }
+
+/// Array conveniences for tests (pointers taken for the duration of the call only).
+extension ReplayBuffer {
+    func add(_ s: [Float], _ a: [Float], next: [Float], logProbability: Float = 0, reward: Float = 0) {
+        s.withUnsafeBufferPointer { sp in
+            a.withUnsafeBufferPointer { ap in
+                next.withUnsafeBufferPointer { np in
+                    add(state: sp, action: ap, reward: reward, nextState: np, logProbability: logProbability,
+                        terminal: false, episode: 0, step: 0)
+                }
+            }
+        }
+    }
+}
+
+extension GaussianPolicy {
+    @discardableResult
+    func act(_ s: [Float], into a: inout [Float], generator: inout Xoshiro256StarStar) -> Float {
+        s.withUnsafeBufferPointer { sp in
+            a.withUnsafeMutableBufferPointer { act(sp, into: $0, deterministic: false, generator: &generator) }
+        }
+    }
+}

@@ -21,7 +21,7 @@ final class PolicyGradientTests: XCTestCase {
             let sF = s.map(Float.init)
             // An action inside the actuator range, and some next state.
             var aF = [Float](repeating: 0, count: A)
-            aF.withUnsafeMutableBufferPointer { _ = l.policy.act(UnsafeBufferPointer(start: sF, count: S), into: $0, deterministic: false, generator: &g) }
+            l.policy.act(sF, into: &aF, generator: &g)
             for i in 0..<A { aF[i] = min(max(aF[i], Float(plant.actionLow[i]) * 0.9), Float(plant.actionHigh[i]) * 0.9) }
             _ = aF.map(Double.init).withUnsafeBufferPointer { plant.step(action: $0) }
             var s2 = [Double](repeating: 0, count: S)
@@ -31,8 +31,7 @@ final class PolicyGradientTests: XCTestCase {
             let batch = Minibatch(capacity: 1, stateSize: S, actionSize: A)
             let replay = ReplayBuffer(capacity: 1, stateSize: S, actionSize: A)
             let logThen: Float = -1.0
-            replay.add(state: UnsafeBufferPointer(start: sF, count: S), action: UnsafeBufferPointer(start: aF, count: A), reward: 0,
-                       nextState: UnsafeBufferPointer(start: s2F, count: S), logProbability: logThen, terminal: false, episode: 0, step: 0)
+            replay.add(sF, aF, next: s2F, logProbability: logThen)
             batch.take(0..<1, from: replay)
             let step = ValueGradientPolicyStep(policy: l.policy, model: l.model, reward: l.reward, maxBatch: 1)
             let gamma: Float = 0.9
@@ -98,7 +97,7 @@ final class PolicyGradientTests: XCTestCase {
                 s.withUnsafeMutableBufferPointer { plant.observe(into: $0) }
                 let sF = s.map(Float.init)
                 var aF = [Float](repeating: 0, count: A)
-                aF.withUnsafeMutableBufferPointer { _ = l.policy.act(UnsafeBufferPointer(start: sF, count: S), into: $0, deterministic: false, generator: &g) }
+                l.policy.act(sF, into: &aF, generator: &g)
                 for i in 0..<A { aF[i] = min(max(aF[i], Float(plant.actionLow[i]) * 0.95), Float(plant.actionHigh[i]) * 0.95) }
                 states.append(sF)
                 actions.append(aF)
