@@ -17,6 +17,8 @@ let package = Package(
             name: "NetBenchmarks",
             dependencies: [
                 .product(name: "Net", package: "svg-rt"),
+                .product(name: "Learn", package: "svg-rt"),
+                .product(name: "Training", package: "svg-rt"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "NetBenchmarks",

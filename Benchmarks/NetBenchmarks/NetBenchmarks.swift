@@ -1,5 +1,7 @@
 import Benchmark
+import Learn
 import Net
+import Training
 
 // The network operations the control and learner threads run, at the sizes the issue names.
 // Every benchmark measures wall clock and mallocCountTotal; Thresholds/*.p90.json pin the malloc
@@ -86,6 +88,21 @@ let benchmarks: @Sendable () -> Void = {
             adam.step(parameters: value.parameters, gradients: value.gradients)
         }
         blackHole(value.parameters[0])
+    }
+
+    // One SVG(1)-ER update (model + value + policy step, batch 64, pendulum sizes: policy
+    // 3→100→100→1, model 3 × 4→20→20→1, value 3→200→100→1), on a replay of 1,000 real steps.
+    Benchmark("svg1-er update batch64 pendulum", configuration: slow) { benchmark in
+        var c = TrainingConfiguration.defaults(for: "pendulum")
+        c.warmupSteps = 1_000_000
+        let trainer = try! Trainer(c)
+        for _ in 0..<1000 { trainer.step() }
+        trainer.svg1er.update()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            trainer.svg1er.update()
+        }
+        blackHole(trainer.policy.mean.parameters[0])
     }
 
     // 1,000 Gaussian draws (the exploration noise of 500 control steps of a 2-D action).

@@ -25,6 +25,12 @@ public final class SVG1ER {
         public var targetCopyInterval = 50
         /// Gradient-norm clip V_max for every network (App. D).
         public var clipNorm: Float = 10
+        /// Entropy bonus α: the policy objective gains α Σ_i log σ_i (the Gaussian's entropy up to
+        /// a constant), which keeps exploration alive where the value gradient alone shrinks σ
+        /// to its floor (the paper has none; 0 by default).
+        public var entropyBonus: Float = 0
+        /// Floor of log σ (exploration never drops below σ = e^minLogStd in action units).
+        public var minLogStd: Float = -5
         /// Soft target updates τ (Polyak averaging) instead of copying every C steps; nil: copy.
         public var polyak: Float? = nil
         /// Model and value steps per policy step (the policy step follows a fitted model and critic).
@@ -95,7 +101,7 @@ public final class SVG1ER {
         batch.sample(n, from: replay, generator: &generator)
         value.valueGradient(count: n, states: batch.nextStates.base, into: policyStep.valueGradients.base)
         meanWeight = policyStep.computeGradient(batch, gamma: hyperparameters.gamma, maximumWeight: hyperparameters.maximumImportanceWeight)
-        policyStep.applyGradient(clipNorm: hyperparameters.clipNorm)
+        policyStep.applyGradient(clipNorm: hyperparameters.clipNorm, entropyBonus: hyperparameters.entropyBonus)
     }
 
     /// Restores the update count (checkpoints).

@@ -86,8 +86,10 @@ public final class ValueGradientPolicyStep {
         return weightSum / Float(n)
     }
 
-    /// Clips and applies the gradient computed by `computeGradient`.
-    public func applyGradient(clipNorm: Float) {
+    /// Clips and applies the gradient computed by `computeGradient`, with an entropy bonus α
+    /// (∂(α Σ log σ_i)/∂log σ_i = α, added to the ascent direction).
+    public func applyGradient(clipNorm: Float, entropyBonus: Float = 0) {
+        for i in 0..<policy.actionSize { policy.logStdGradient[i] -= entropyBonus }
         GradientClipping.clip(policy.mean.gradients, maxNorm: clipNorm)
         GradientClipping.clip(policy.logStdGradient, maxNorm: clipNorm)
         policy.step()

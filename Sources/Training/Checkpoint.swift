@@ -19,10 +19,14 @@ extension Trainer {
         records.append(value.target.parameterRecord(named: "value.target"))
         records += value.optimizer.records(prefix: "value.adam")
         records += replay.records(prefix: "replay")
-        let generators = [svg1er.generator, episodic.generator, episodic.learner.generator, actingGenerator, resetGenerator]
+        records.append(svg0.critic.network.parameterRecord(named: "q"))
+        records.append(svg0.critic.target.parameterRecord(named: "q.target"))
+        records += svg0.critic.optimizer.records(prefix: "q.adam")
+        let generators = [svg1er.generator, episodic.generator, episodic.learner.generator, actingGenerator, resetGenerator,
+                          svg0.generator]
         records.append(words("generators", generators.flatMap(\.words)))
         records.append(words("counters", [environmentSteps, episode, episodeStart, svg1er.updates, value.steps,
-                                          episodic.learner.updates].map { UInt64(bitPattern: Int64($0)) }
+                                          episodic.learner.updates, svg0.updates, svg0.critic.steps].map { UInt64(bitPattern: Int64($0)) }
                                          + [episodeReturn.bitPattern]))
         return ParameterArchive(records: records)
     }
@@ -59,7 +63,10 @@ extension Trainer {
         try network(value.target, "value.target")
         try value.optimizer.load(from: archive, prefix: "value.adam", path: path)
         try replay.load(from: archive, prefix: "replay", path: path)
-        let g = try words(archive, "generators", path: path, count: 30)
+        try network(svg0.critic.network, "q")
+        try network(svg0.critic.target, "q.target")
+        try svg0.critic.optimizer.load(from: archive, prefix: "q.adam", path: path)
+        let g = try words(archive, "generators", path: path, count: 36)
         func generator(_ k: Int) throws(ParameterArchiveError) -> Xoshiro256StarStar {
             guard let generator = Xoshiro256StarStar(words: Array(g[(6 * k)..<(6 * k + 6)])) else {
                 throw .valueCountMismatch(path: path, record: "generators", expected: 6, found: 0)
@@ -71,14 +78,17 @@ extension Trainer {
         episodic.learner.generator = try generator(2)
         actingGenerator = try generator(3)
         resetGenerator = try generator(4)
-        let c = try words(archive, "counters", path: path, count: 7)
+        svg0.generator = try generator(5)
+        let c = try words(archive, "counters", path: path, count: 9)
         environmentSteps = Int(Int64(bitPattern: c[0]))
         episode = Int(Int64(bitPattern: c[1]))
         episodeStart = Int(Int64(bitPattern: c[2]))
         svg1er.restore(updates: Int(Int64(bitPattern: c[3])))
         value.restore(steps: Int(Int64(bitPattern: c[4])))
         episodic.learner.restore(updates: Int(Int64(bitPattern: c[5])))
-        episodeReturn = Double(bitPattern: c[6])
+        svg0.restore(updates: Int(Int64(bitPattern: c[6])))
+        svg0.critic.restore(steps: Int(Int64(bitPattern: c[7])))
+        episodeReturn = Double(bitPattern: c[8])
         plant.reset(using: &resetGenerator)
     }
 }

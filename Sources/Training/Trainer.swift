@@ -16,6 +16,7 @@ public final class Trainer {
     public let replay: ReplayBuffer
     public let svg1er: SVG1ER
     public let episodic: EpisodicSVG
+    public let svg0: SVG0
 
     /// Exploration noise, and the reset distribution.
     var actingGenerator: Xoshiro256StarStar
@@ -70,6 +71,7 @@ public final class Trainer {
         value = ValueFunction(stateSize: S, hidden: configuration.valueHidden, maxBatch: batch,
                               learningRate: configuration.svg.valueLearningRate,
                               targetCopyInterval: configuration.svg.targetCopyInterval, generator: &generator)
+        policy.minLogStd = configuration.svg.minLogStd
         value.outputScale = configuration.valueScale
         value.polyak = configuration.svg.polyak
         replay = ReplayBuffer(capacity: configuration.replayCapacity, stateSize: S, actionSize: A)
@@ -79,6 +81,12 @@ public final class Trainer {
                                hyperparameters: configuration.svg, maxSteps: plant.episodeLength, seed: generator.next())
         actingGenerator = Xoshiro256StarStar(seed: generator.next())
         resetGenerator = Xoshiro256StarStar(seed: generator.next())
+        let critic = QFunction(stateSize: S, actionSize: A, hidden: configuration.valueHidden, maxBatch: batch,
+                               learningRate: configuration.svg.valueLearningRate,
+                               targetCopyInterval: configuration.svg.targetCopyInterval, generator: &generator)
+        critic.outputScale = configuration.valueScale
+        critic.polyak = configuration.svg.polyak
+        svg0 = SVG0(policy: policy, critic: critic, replay: replay, hyperparameters: configuration.svg, seed: generator.next())
         observation = .allocate(capacity: S)
         actionDouble = .allocate(capacity: A)
         state = .allocate(capacity: S)
@@ -123,8 +131,12 @@ public final class Trainer {
                    episode: episode, step: plant.stepIndex - 1)
         episodeReturn += r
         environmentSteps += 1
-        if configuration.algorithm == .svg1ER && environmentSteps > configuration.warmupSteps {
-            for _ in 0..<configuration.updatesPerStep { svg1er.update() }
+        if environmentSteps > configuration.warmupSteps {
+            switch configuration.algorithm {
+            case .svg1ER: for _ in 0..<configuration.updatesPerStep { svg1er.update() }
+            case .svg0: for _ in 0..<configuration.updatesPerStep { svg0.update() }
+            default: break
+            }
         }
         if over {
             switch configuration.algorithm {

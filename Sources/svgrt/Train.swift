@@ -68,6 +68,12 @@ struct Train: ParsableCommand {
     @Option(help: "Squash the policy mean into the actuator limits (true/false).")
     var squashMean: Bool?
 
+    @Option(help: "Entropy bonus α of the policy objective.")
+    var entropyBonus: Float?
+
+    @Option(help: "Floor of the exploration σ as a fraction of the actuator half-range.")
+    var minStd: Float?
+
     @Option(help: "Value steps per update.")
     var valueSteps: Int?
 
@@ -117,6 +123,11 @@ struct Train: ParsableCommand {
         if let valueSteps { c.svg.valueStepsPerUpdate = valueSteps }
         if let valueScale { c.valueScale = valueScale }
         if let squashMean { c.squashMean = squashMean }
+        if let entropyBonus { c.svg.entropyBonus = entropyBonus }
+        if let minStd {
+            let half = PlantRegistry.make(c.plant).map { p in zip(p.actionLow, p.actionHigh).map { ($1 - $0) / 2 }.max() ?? 1 } ?? 1
+            c.svg.minLogStd = Float(Foundation.log(Double(minStd) * half))
+        }
         if let checkpointEvery { c.checkpointInterval = checkpointEvery }
         if let polyak { c.svg.polyak = polyak }
         let encoder = JSONEncoder()

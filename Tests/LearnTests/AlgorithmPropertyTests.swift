@@ -138,7 +138,7 @@ final class AlgorithmPropertyTests: XCTestCase {
         XCTAssertLessThan(errors[2], 0.02, "\(errors)")
     }
 
-    /// SVG(1)-ER updates and the SVG(∞) recursion allocate nothing after warm-up.
+    /// SVG(1)-ER, SVG(0), SVG(1), SVG(∞) and planner updates allocate nothing after warm-up.
     func testUpdatesAllocateNothing() throws {
         var c = TrainingConfiguration.defaults(for: "pendulum")
         c.warmupSteps = 64
@@ -152,6 +152,11 @@ final class AlgorithmPropertyTests: XCTestCase {
         for _ in 0..<100 { trainer.step() }  // acting, storing, one update per step
         let stepAllocations = svgrt_thread_allocation_count() - stepsBefore
         XCTAssertEqual(stepAllocations, 0)
+        trainer.svg0.update()
+        let svg0Before = svgrt_thread_allocation_count()
+        for _ in 0..<20 { trainer.svg0.update() }
+        let svg0Allocations = svgrt_thread_allocation_count() - svg0Before
+        XCTAssertEqual(svg0Allocations, 0, "SVG(0)")
         for algorithm in [TrainingAlgorithm.svgInfinity, .svg1, .planner] {
             trainer.episodic.fitStepsPerEpisode = 5
             trainer.episodic.update(algorithm: algorithm, episodeStart: 0, length: 200)

@@ -7,7 +7,8 @@ import Training
 final class TrainerTests: XCTestCase {
     func parameters(_ t: Trainer) -> [UInt32] {
         var bits: [UInt32] = []
-        for buffer in [t.policy.mean.parameters, t.policy.logStd, t.value.network.parameters, t.value.target.parameters]
+        for buffer in [t.policy.mean.parameters, t.policy.logStd, t.value.network.parameters, t.value.target.parameters,
+                       t.svg0.critic.network.parameters, t.svg0.critic.target.parameters]
             + t.model.networks.map(\.parameters) {
             bits += (0..<buffer.count).map { buffer[$0].bitPattern }
         }
@@ -36,7 +37,7 @@ final class TrainerTests: XCTestCase {
     /// A run checkpointed at an episode boundary and resumed in a new trainer continues exactly
     /// as the uninterrupted run: same parameters, optimiser state, replay and returns.
     func testResumeFromCheckpointIsBitExact() throws {
-        for algorithm in [TrainingConfiguration.Algorithm.svg1ER, .svgInfinity] {
+        for algorithm in [TrainingConfiguration.Algorithm.svg1ER, .svgInfinity, .svg0] {
             var c = TrainingConfiguration.defaults(for: "pendulum")
             c.algorithm = algorithm
             c.replayCapacity = 2_000

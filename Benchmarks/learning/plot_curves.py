@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Learning-curve chart: evaluation return against environment steps, one line per algorithm
+(mean over seeds) with the spread (min to max over seeds) shaded.
+Usage: plot_curves.py OUT.png TITLE LABEL=DIR_GLOB [LABEL=DIR_GLOB ...]
+Each DIR_GLOB matches CSV files with 'steps' and 'evaluation_return' columns (svgrt's curve.csv
+or sb3_pendulum.py's output).
+"""
+import csv
+import glob
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+
+def load(path):
+    points = {}
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            if row.get("evaluation_return"):
+                points[int(row["steps"])] = float(row["evaluation_return"])
+    return points
+
+
+def main():
+    out, title = sys.argv[1], sys.argv[2]
+    fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
+    summary = []
+    for spec in sys.argv[3:]:
+        label, pattern = spec.split("=", 1)
+        runs = [load(p) for p in sorted(glob.glob(pattern))]
+        runs = [r for r in runs if r]
+        if not runs:
+            continue
+        steps = sorted(set.intersection(*[set(r) for r in runs]))
+        values = np.array([[r[s] for s in steps] for r in runs])
+        mean = values.mean(axis=0)
+        line, = ax.plot(steps, mean, label=f"{label} ({len(runs)} seeds)")
+        ax.fill_between(steps, values.min(axis=0), values.max(axis=0), color=line.get_color(), alpha=0.2)
+        summary.append((label, steps, mean))
+    ax.set_xlabel("environment steps")
+    ax.set_ylabel("evaluation return (deterministic policy)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(out)
+    for label, steps, mean in summary:
+        print(label + "\t" + " ".join(f"{s}:{m:.1f}" for s, m in zip(steps, mean)))
+
+
+if __name__ == "__main__":
+    main()
