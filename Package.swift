@@ -35,6 +35,7 @@ let package = Package(
         .library(name: "Link", targets: ["Link"]),
         .library(name: "Learn", targets: ["Learn"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
         .executable(name: "svgrt", targets: ["svgrt"]),
         .executable(name: "firmware-sim", targets: ["firmware-sim"]),
         // Test support: counts the calling thread's heap allocations by interposing malloc.
@@ -53,8 +54,11 @@ let package = Package(
         .target(name: "Training", dependencies: ["Learn", "Plants", "Net"]),
         .executableTarget(
             name: "svgrt",
-            dependencies: ["Training", "Learn", "Plants", "Net", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["Training", "Learn", "Plants", "Net", "Runtime", "Link",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "_LinkShims"),
+        .target(name: "_RuntimeShims"),
+        .target(name: "Runtime", dependencies: ["Net", "Learn", "Link", "_RuntimeShims"]),
         .target(name: "Link", dependencies: ["Checksum", "_LinkShims"]),
         .executableTarget(
             name: "firmware-sim",

@@ -158,31 +158,6 @@ public final class Trainer {
     /// Mean return of the deterministic policy over the plant's evaluation starts (the pendulum's
     /// 10 reference states; 10 seeded resets for the others). Does not touch the training plant.
     public func evaluate() -> Double {
-        var total = 0.0
-        let starts = configuration.plant == "pendulum" ? EvaluationStarts.pendulum.count : EvaluationStarts.seeds.count
-        var unused = Xoshiro256StarStar(seed: 0)
-        let s = UnsafeMutableBufferPointer<Double>.allocate(capacity: evaluationPlant.observationSize)
-        let f = UnsafeMutableBufferPointer<Float>.allocate(capacity: evaluationPlant.observationSize)
-        let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: evaluationPlant.actionSize)
-        let ad = UnsafeMutableBufferPointer<Double>.allocate(capacity: evaluationPlant.actionSize)
-        defer { s.deallocate(); f.deallocate(); a.deallocate(); ad.deallocate() }
-        for k in 0..<starts {
-            if configuration.plant == "pendulum" {
-                EvaluationStarts.pendulum[k].withUnsafeBufferPointer { evaluationPlant.reset(to: $0) }
-            } else {
-                var g = Xoshiro256StarStar(seed: EvaluationStarts.seeds[k])
-                evaluationPlant.reset(using: &g)
-            }
-            while !evaluationPlant.isEpisodeOver {
-                evaluationPlant.observe(into: s)
-                for i in 0..<s.count { f[i] = Float(s[i]) }
-                policy.act(UnsafeBufferPointer(f), into: a, deterministic: true, generator: &unused)
-                for i in 0..<a.count { ad[i] = Double(a[i]) }
-                total += evaluationPlant.step(action: UnsafeBufferPointer(ad))
-            }
-            evaluationPlant.observe(into: s)
-            total += evaluationPlant.terminalReward(observation: UnsafeBufferPointer(s))
-        }
-        return total / Double(starts)
+        Evaluation.meanReturn(policy: policy, plant: evaluationPlant)
     }
 }

@@ -48,8 +48,14 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         case "pendulum":
             c.svg.gamma = 0.99
         case "cartpole":
-            c.svg.gamma = 0.99          // paper gives none; 1 s horizon at dt 0.01 would be too short
+            c.svg.gamma = 0.99          // the paper gives none
             c.evaluationInterval = 2_000
+            c.steps = 40_000
+            // Swing-up needs exploration to last: without a floor σ fell to e⁻⁵ within 12,000
+            // steps and the pole was never swung up (3 seeds); with σ ≥ 0.3 (of the ±1 range)
+            // and 2 updates per step, seeds balanced by 8,000–16,000 steps.
+            c.svg.minLogStd = -1.2039728  // log 0.3
+            c.updatesPerStep = 2
         case "hand":
             c.svg.gamma = 1             // paper: hand γ = 1
             c.algorithm = .svgInfinity

@@ -1,0 +1,216 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Learn
+import Link
+import Net
+import Synchronization
+import _RuntimeShims
+
+/// The 100 Hz control thread (DESIGN "data flow"): on absolute deadlines (clock_nanosleep,
+/// CLOCK_MONOTONIC, TIMER_ABSTIME) it receives the plant's SENSE (bounded wait), computes the
+/// action with the newest published policy, sends ACT through the safety chain, records its
+/// timing, and pushes the transition to the learner's ring. It never waits for the learner,
+/// never allocates, never locks, never prints (tested by counting allocations over 10,000 cycles).
+///
+/// Overrun policy: a cycle that ends after the next deadline counts a miss and moves the
+/// schedule to now (skip, don't catch up). Misses are counted separately when the wakeup
+/// itself was late (the platform's) and when the cycle's own work overran (ours).
+public final class ControlLoop: @unchecked Sendable {
+    public struct Options: Sendable {
+        /// Control period, ns (10 ms = 100 Hz).
+        public var periodNanoseconds = 10_000_000
+        /// How long a cycle waits for the SENSE, µs.
+        public var senseWaitMicroseconds = 8_000
+        /// Act on the mean alone (no exploration noise).
+        public var deterministic = false
+        public var seed: UInt64 = 1
+        /// Real-time set-up; each step that fails prints nothing here (see `setupReport`).
+        public var fifoPriority: Int32 = 80
+        public var cpu: Int32? = nil
+        public var lockMemory = true
+        public init() {}
+    }
+
+    public let options: Options
+    public let client: PlantClient
+    public let policy: GaussianPolicy
+    public let parameters: TripleBuffer
+    public let ring: SPSCRing
+    public let progress: SPSCRing
+    public var safety: SafetyChain
+    public let record: TransitionRecord
+    public let wakeup = LatencyHistogram(), compute = LatencyHistogram(), cycle = LatencyHistogram()
+
+    /// Counters (read by other threads after `stop`, or approximately while running).
+    public private(set) var cycles = 0, senseTimeouts = 0, safeActions = 0
+    public private(set) var lateWakeupMisses = 0, overrunMisses = 0
+    public private(set) var policyVersion: UInt64 = 0
+    public private(set) var policyAgeCycles = 0
+    public private(set) var episodes = 0
+    /// What the real-time set-up achieved ("SCHED_FIFO 80 on CPU 1, memory locked" or why not).
+    public private(set) var setupReport = ""
+    /// Heap allocations on the control thread between warm-up and stop, when a counter is given.
+    public var allocationCounter: (() -> UInt)?
+    public private(set) var allocationsAfterWarmUp: UInt = 0
+    public var warmUpCycles = 100
+
+    let stopFlag = Atomic<Bool>(false)
+    let state: UnsafeMutableBufferPointer<Float>
+    let action: UnsafeMutableBufferPointer<Float>
+    let transition: UnsafeMutablePointer<Float>
+    let report: UnsafeMutablePointer<Float>
+    var previousValid = false
+    var previousLogProbability: Float = 0
+    var previousStep: UInt32 = 0
+    var episodeReturn: Float = 0
+    var generator: Xoshiro256StarStar
+
+    public init(options: Options, client: PlantClient, policy: GaussianPolicy, parameters: TripleBuffer, ring: SPSCRing,
+                safety: SafetyChain) {
+        self.options = options
+        self.client = client
+        self.policy = policy
+        self.parameters = parameters
+        self.ring = ring
+        self.safety = safety
+        record = TransitionRecord(stateSize: policy.observationSize, actionSize: policy.actionSize)
+        progress = SPSCRing(minimumCapacity: 256, width: EpisodeReport.width)
+        state = .allocate(capacity: policy.observationSize)
+        action = .allocate(capacity: policy.actionSize)
+        state.initialize(repeating: 0)
+        action.initialize(repeating: 0)
+        transition = .allocate(capacity: record.width)
+        transition.initialize(repeating: 0, count: record.width)
+        report = .allocate(capacity: EpisodeReport.width)
+        report.initialize(repeating: 0, count: EpisodeReport.width)
+        generator = Xoshiro256StarStar(seed: options.seed)
+    }
+
+    deinit {
+        state.deallocate(); action.deallocate(); transition.deallocate(); report.deallocate()
+    }
+
+    public func stop() { stopFlag.store(true, ordering: .releasing) }
+
+    @inline(__always) static func now() -> Int {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
+    }
+
+    /// Real-time set-up of the calling thread: memory lock, prefaulted stack, SCHED_FIFO, CPU.
+    func setUpThread() {
+        var parts: [String] = []
+        if options.lockMemory {
+            let e = svgrt_lock_memory()
+            parts.append(e == 0 ? "memory locked" : "mlockall failed (\(String(cString: strerror(e))))")
+        }
+        svgrt_prefault_stack(256 * 1024)
+        let e = svgrt_set_fifo_priority(options.fifoPriority)
+        parts.append(e == 0 ? "SCHED_FIFO \(options.fifoPriority)" : "normal priority (SCHED_FIFO refused: \(String(cString: strerror(e))))")
+        if let cpu = options.cpu {
+            let e = svgrt_pin_to_cpu(cpu)
+            parts.append(e == 0 ? "on CPU \(cpu)" : "not pinned (\(String(cString: strerror(e))))")
+        }
+        setupReport = parts.joined(separator: ", ")
+    }
+
+    /// Takes the newest published policy, if any. Real-time safe: one atomic exchange and a copy.
+    @inline(__always) func refreshPolicy() {
+        if let version = parameters.takeNewest() {
+            let block = parameters.readBlock
+            let n = policy.mean.parameters.count
+            policy.mean.parameters.base.update(from: block, count: n)
+            for i in 0..<policy.actionSize { policy.logStd[i] = block[n + i] }
+            policyVersion = version
+            policyAgeCycles = 0
+        } else {
+            policyAgeCycles += 1
+        }
+    }
+
+    /// Runs cycles until `stop()` (or `maximumCycles`). Call on the control thread.
+    public func run(maximumCycles: Int = .max) {
+        setUpThread()
+        let S = policy.observationSize, A = policy.actionSize
+        let period = options.periodNanoseconds
+        var deadline = Self.now() + period
+        var allocationsAtWarmUp: UInt = 0
+        while !stopFlag.load(ordering: .relaxed) && cycles < maximumCycles {
+            var target = timespec(tv_sec: deadline / 1_000_000_000, tv_nsec: deadline % 1_000_000_000)
+            while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil) == EINTR {}
+            let woke = Self.now()
+            wakeup.record(woke - deadline)
+            if cycles == warmUpCycles, let counter = allocationCounter { allocationsAtWarmUp = counter() }
+
+            // Receive the newest SENSE (bounded wait), then anything queued behind it.
+            let received = client.receiveSense(timeoutMicroseconds: options.senseWaitMicroseconds)
+            while received && client.receiveSense(timeoutMicroseconds: 0) {}
+            let start = Self.now()
+            if !received {
+                senseTimeouts += 1
+                for i in 0..<A { action[i] = safety.safeAction[i] }
+                safeActions += 1
+                client.sendAction(UnsafeBufferPointer(action))
+                previousValid = false
+            } else {
+                refreshPolicy()
+                for i in 0..<S { state[i] = client.observation[i] }
+                let flags = client.flags
+                let step = client.stepIndex
+                // The transition that ended in this observation, if it is contiguous.
+                if previousValid && !flags.contains(.episodeStart) && step == previousStep &+ 1 {
+                    for i in 0..<S { transition[record.nextState + i] = state[i] }
+                    transition[record.reward] = client.reward
+                    transition[record.logProbability] = previousLogProbability
+                    transition[record.terminal] = 0
+                    transition[record.episode] = Float(bitPattern: UInt32(truncatingIfNeeded: episodes))
+                    transition[record.step] = Float(bitPattern: step &- 1)
+                    ring.push(transition)
+                    episodeReturn += client.reward
+                }
+                if flags.contains(.episodeEnd) {
+                    reportEpisode()
+                    previousValid = false
+                } else {
+                    policy.act(UnsafeBufferPointer(state), into: action, deterministic: options.deterministic, generator: &generator)
+                    safety.apply(action)
+                    client.sendAction(UnsafeBufferPointer(action))
+                    // Remember (s, a as sent, log π(a|s)) for the next transition.
+                    previousLogProbability = policy.logDensity(action: UnsafeBufferPointer(action), mean: policy.meanRow(0))
+                    for i in 0..<S { transition[i] = state[i] }
+                    for i in 0..<A { transition[record.action + i] = action[i] }
+                    previousValid = true
+                    previousStep = step
+                }
+            }
+            let end = Self.now()
+            compute.record(end - start)
+            cycle.record(end - woke)
+            cycles += 1
+            deadline += period
+            if end > deadline {
+                // Missed the next deadline: whose fault, and skip rather than catch up.
+                if woke - (deadline - period) > period / 2 { lateWakeupMisses += 1 } else { overrunMisses += 1 }
+                deadline = end + period - (end - deadline) % period
+            }
+        }
+        if let counter = allocationCounter, cycles > warmUpCycles { allocationsAfterWarmUp = counter() - allocationsAtWarmUp }
+    }
+
+    func reportEpisode() {
+        report[0] = Float(episodes)
+        report[1] = episodeReturn
+        report[2] = Float(client.stepIndex)
+        report[3] = Float(compute.percentile(0.99))
+        report[4] = Float(wakeup.percentile(0.99))
+        report[5] = Float(lateWakeupMisses + overrunMisses)
+        report[6] = Float(ring.dropped)
+        report[7] = Float(policyVersion)
+        report[8] = Float(senseTimeouts)
+        progress.push(report)
+        episodes += 1
+        episodeReturn = 0
+    }
+}

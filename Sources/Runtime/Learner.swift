@@ -1,0 +1,113 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Learn
+import Net
+import Synchronization
+
+/// The learner thread (DESIGN "data flow"): drains the ring into the replay and runs SVG(1)-ER
+/// updates continuously at normal priority, at most `updatesPerStep` per transition received,
+/// publishing the policy every `publishEvery` updates with a version number. The update path
+/// allocates nothing; checkpoints (which do) run only when asked.
+public final class Learner: @unchecked Sendable {
+    public struct Options: Sendable {
+        /// SVG(1)-ER updates per control step (transition), at most.
+        public var updatesPerStep = 10
+        /// Updates between publications of the policy.
+        public var publishEvery = 10
+        /// Transitions in the replay before the first update.
+        public var warmupTransitions = 200
+        public init() {}
+    }
+
+    public let options: Options
+    public let svg: SVG1ER
+    public let ring: SPSCRing
+    /// Where the control thread reads the policy, and where the main thread's monitor does.
+    public let published: [TripleBuffer]
+    public let record: TransitionRecord
+
+    /// Counters readable from other threads.
+    public let updates = Atomic<Int>(0)
+    public let transitions = Atomic<Int>(0)
+    public let version = Atomic<Int>(0)
+    /// The model's mean NLL of the last update, as Float bits (read by the monitor).
+    public let modelLossBits = Atomic<UInt32>(0)
+    let stopFlag = Atomic<Bool>(false)
+    /// Set by the main thread to ask for a checkpoint at the next chance; cleared when written.
+    public let checkpointRequested = Atomic<Bool>(false)
+    public var checkpoint: (() -> Void)?
+    let scratch: UnsafeMutablePointer<Float>
+
+    public init(options: Options, svg: SVG1ER, ring: SPSCRing, published: [TripleBuffer]) {
+        self.options = options
+        self.svg = svg
+        self.ring = ring
+        self.published = published
+        record = TransitionRecord(stateSize: svg.replay.stateSize, actionSize: svg.replay.actionSize)
+        scratch = .allocate(capacity: record.width)
+    }
+
+    deinit { scratch.deallocate() }
+
+    public func stop() { stopFlag.store(true, ordering: .releasing) }
+
+    /// Copies the current policy into every hand-off and publishes it.
+    public func publish() {
+        let v = version.add(1, ordering: .relaxed).newValue
+        let policy = svg.policy
+        let n = policy.mean.parameters.count
+        for buffer in published {
+            buffer.writeBlock.update(from: policy.mean.parameters.base, count: n)
+            for i in 0..<policy.actionSize { buffer.writeBlock[n + i] = policy.logStd[i] }
+            buffer.publish(version: UInt64(v))
+        }
+    }
+
+    /// Moves every waiting transition into the replay; returns how many.
+    @discardableResult
+    public func drain() -> Int {
+        var moved = 0
+        let S = record.stateSize, A = record.actionSize
+        while ring.pop(into: scratch) {
+            svg.replay.add(
+                state: UnsafeBufferPointer(start: scratch, count: S),
+                action: UnsafeBufferPointer(start: scratch + record.action, count: A),
+                reward: scratch[record.reward],
+                nextState: UnsafeBufferPointer(start: scratch + record.nextState, count: S),
+                logProbability: scratch[record.logProbability], terminal: scratch[record.terminal] != 0,
+                episode: Int(scratch[record.episode].bitPattern), step: Int(scratch[record.step].bitPattern))
+            moved += 1
+        }
+        if moved > 0 { transitions.add(moved, ordering: .relaxed) }
+        return moved
+    }
+
+    /// Runs until `stop()`. Call on the learner thread.
+    public func run() {
+        publish()
+        var sinceePublish = 0
+        while !stopFlag.load(ordering: .relaxed) {
+            drain()
+            if checkpointRequested.load(ordering: .acquiring) {
+                checkpoint?()
+                checkpointRequested.store(false, ordering: .releasing)
+            }
+            let allowed = transitions.load(ordering: .relaxed) * options.updatesPerStep
+            if svg.replay.count >= options.warmupTransitions && updates.load(ordering: .relaxed) < allowed {
+                svg.update()
+                updates.add(1, ordering: .relaxed)
+                modelLossBits.store(svg.modelLoss.bitPattern, ordering: .relaxed)
+                sinceePublish += 1
+                if sinceePublish >= options.publishEvery {
+                    publish()
+                    sinceePublish = 0
+                }
+            } else {
+                var pause = timespec(tv_sec: 0, tv_nsec: 500_000)
+                nanosleep(&pause, nil)
+            }
+        }
+        drain()
+    }
+}

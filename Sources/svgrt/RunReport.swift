@@ -1,0 +1,92 @@
+import Foundation
+import Link
+import Runtime
+
+/// What `svgrt run` leaves behind: report.md, learning-curve.svg, latency-*.svg, CSVs.
+struct RunReport {
+    let output: String, plant: String, rate: Double, elapsed: Double
+    let control: ControlLoop, learner: Learner
+    let episodes: [(time: Double, episode: Int, value: Double)]
+    let evaluations: [(time: Double, value: Double)]
+    let modelLoss: [(time: Double, value: Double)]
+    let changes: [(Double, String)]
+    let client: PlantClient
+    let firmwareSummary: String
+
+    /// Adaptation after a change at `t`: the return level over the 30 s before, the worst
+    /// episode after, and when the rolling mean of 3 episodes is back within 10 % of the level;
+    /// the model's one-step NLL before, its peak after, and when it is back within 10 %.
+    func adaptation(at t: Double) -> String {
+        let before = episodes.filter { $0.time < t && $0.time >= t - 30 }.map(\.value)
+        let after = episodes.filter { $0.time >= t }
+        guard !before.isEmpty, !after.isEmpty else { return "not enough episodes around \(Int(t)) s" }
+        let level = before.reduce(0, +) / Double(before.count)
+        let worst = after.prefix(10).map(\.value).min()!
+        var recovered: Double?
+        for k in 2..<max(after.count, 2) where k < after.count {
+            let mean = (after[k].value + after[k - 1].value + after[k - 2].value) / 3
+            if mean >= level - 0.1 * abs(level) { recovered = after[k].time - t; break }
+        }
+        let lossBefore = modelLoss.filter { $0.time < t && $0.time >= t - 30 }.map(\.value)
+        let lossAfter = modelLoss.filter { $0.time >= t && $0.time < t + 60 }
+        var modelText = ""
+        if !lossBefore.isEmpty, let peak = lossAfter.max(by: { $0.value < $1.value }) {
+            let base = lossBefore.reduce(0, +) / Double(lossBefore.count)
+            let settle = lossAfter.first { $0.time > peak.time && $0.value <= base + 0.1 * abs(base) }
+            modelText = String(format: "; model NLL %.2f before, peak %.2f at +%.0f s, ", base, peak.value, peak.time - t)
+                + (settle.map { String(format: "back within 10 %% at +%.0f s", $0.time - t) } ?? "not back within 10 % in 60 s")
+        }
+        return String(format: "return level %.1f before; worst episode after %.1f (drop %.1f); ", level, worst, worst - level)
+            + (recovered.map { String(format: "back within 10 %% after %.0f s", $0) } ?? "not back within 10 % by the end")
+            + modelText
+    }
+
+    func write() throws {
+        func save(_ text: String, _ name: String) throws {
+            try text.write(toFile: output + "/" + name, atomically: true, encoding: .utf8)
+        }
+        try save("time_s,episode,return\n" + episodes.map { "\($0.time),\($0.episode),\($0.value)" }.joined(separator: "\n") + "\n",
+                 "episodes.csv")
+        try save("time_s,evaluation_return\n" + evaluations.map { "\($0.time),\($0.value)" }.joined(separator: "\n") + "\n",
+                 "evaluations.csv")
+        try save("time_s,model_nll\n" + modelLoss.map { "\($0.time),\($0.value)" }.joined(separator: "\n") + "\n", "model-loss.csv")
+        var latency = "histogram,bucket_ns,count\n"
+        for (name, h) in [("wakeup", control.wakeup), ("compute", control.compute), ("cycle", control.cycle)] {
+            latency += h.buckets.map { "\(name),\($0.0),\($0.1)" }.joined(separator: "\n") + "\n"
+        }
+        try save(latency, "latency.csv")
+        try save(SVGChart.lines(
+            title: "\(plant): online learning at \(Int(rate)) Hz", xLabel: "wall time (s)", yLabel: "return",
+            series: [.init(label: "episode return (stochastic policy)", points: episodes.map { ($0.time, $0.value) }, color: "#1f77b4"),
+                     .init(label: "evaluation (deterministic, reference starts)", points: evaluations.map { ($0.time, $0.value) }, color: "#d62728", dots: true)],
+            markers: changes), "learning-curve.svg")
+        try save(SVGChart.lines(title: "learned model: one-step NLL", xLabel: "wall time (s)", yLabel: "NLL per dimension",
+                                series: [.init(label: "model NLL", points: modelLoss.map { ($0.time, $0.value) }, color: "#9467bd")],
+                                markers: changes), "model-loss.svg")
+        for (name, h) in [("wakeup", control.wakeup), ("compute", control.compute), ("cycle", control.cycle)] {
+            try save(SVGChart.histogram(title: "\(name) latency, \(h.total) cycles", buckets: h.buckets,
+                                        percentiles: [("p50", h.percentile(0.5)), ("p99", h.percentile(0.99)), ("p99.9", h.percentile(0.999))]),
+                     "latency-\(name).svg")
+        }
+        let firstGood = evaluations.first { $0.value >= -200 }
+        var md = "# svgrt run: \(plant), \(Int(rate)) Hz, \(String(format: "%.0f", elapsed)) s\n\n"
+        md += "![learning curve](learning-curve.svg)\n\n"
+        md += "| | |\n|---|---|\n"
+        md += "| control thread | \(control.setupReport) |\n"
+        md += "| cycles | \(control.cycles), SENSE timeouts \(control.senseTimeouts), safe actions \(control.safeActions) |\n"
+        md += "| deadline misses | \(control.lateWakeupMisses) from late wakeups (the platform), \(control.overrunMisses) from the controller's own work |\n"
+        md += "| wakeup latency | \(control.wakeup.summary) |\n"
+        md += "| compute (SENSE received → ACT sent) | \(control.compute.summary) |\n"
+        md += "| cycle (wakeup → end) | \(control.cycle.summary) |\n"
+        md += "| ring | \(learner.transitions.load(ordering: .relaxed)) transitions, \(control.ring.dropped) dropped |\n"
+        md += "| learner | \(learner.updates.load(ordering: .relaxed)) updates, \(String(format: "%.0f", Double(learner.updates.load(ordering: .relaxed)) / elapsed)) per second, policy version \(learner.version.load(ordering: .relaxed)) |\n"
+        md += "| safety chain | NaN guards \(control.safety.nonFiniteGuards), box clamps \(control.safety.boxClamps), rate limits \(control.safety.rateLimits) |\n"
+        md += "| link | \(client.counters.summary) |\n"
+        md += "| evaluation | " + (firstGood.map { String(format: "≥ −200 first at %.0f s (%.1f)", $0.time, $0.value) } ?? "never ≥ −200")
+            + (evaluations.last.map { String(format: "; last %.1f", $0.value) } ?? "") + " |\n"
+        if !firmwareSummary.isEmpty { md += "| plant | \(firmwareSummary) |\n" }
+        for (t, label) in changes { md += "| change at \(Int(t)) s (\(label)) | \(adaptation(at: t)) |\n" }
+        md += "\n![model NLL](model-loss.svg)\n\n![wakeup](latency-wakeup.svg)\n\n![compute](latency-compute.svg)\n\n![cycle](latency-cycle.svg)\n"
+        try save(md, "report.md")
+    }
+}
