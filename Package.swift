@@ -67,15 +67,18 @@ let package = Package(
         .target(name: "_AllocationCounter"),
         .testTarget(
             name: "NetTests",
-            dependencies: ["Net", "Checksum", "Random", "_AllocationCounter", "NetTestSupport"],
+            dependencies: ["Net", "Checksum", "Random", "_AllocationCounter", "TestSupport"],
             swiftSettings: simdSwiftSettings),
-        .target(name: "NetTestSupport", dependencies: ["Net"], path: "Tests/NetTestSupport"),
+        .target(name: "TestSupport", dependencies: ["Net"], path: "Tests/TestSupport"),
         .testTarget(
             name: "LearnTests",
-            dependencies: ["Learn", "Net", "Plants", "Training", "_AllocationCounter", "NetTestSupport"]),
+            dependencies: ["Learn", "Net", "Plants", "Training", "_AllocationCounter", "TestSupport"]),
+        .testTarget(
+            name: "RuntimeTests",
+            dependencies: ["Runtime", "Learn", "Link", "Net", "Training", "Plants", "_AllocationCounter", "TestSupport", "firmware-sim"]),
         .testTarget(
             name: "LinkTests",
-            dependencies: ["Link", "Plants", "Random", "_AllocationCounter", "_LinkShims", "firmware-sim"]),
+            dependencies: ["Link", "Plants", "Random", "_AllocationCounter", "_LinkShims", "TestSupport", "firmware-sim"]),
         .testTarget(
             name: "PlantsTests",
             dependencies: ["Plants", "Random", "_AllocationCounter"]),

@@ -169,4 +169,4 @@ final class AlgorithmPropertyTests: XCTestCase {
 }
 
 import Foundation
-import NetTestSupport
+import TestSupport

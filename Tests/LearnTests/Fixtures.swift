@@ -1,6 +1,6 @@
 import Learn
 import Net
-import NetTestSupport
+import TestSupport
 import Plants
 import Training
 import Foundation

@@ -1,7 +1,7 @@
 import XCTest
 import Learn
 import Net
-import NetTestSupport
+import TestSupport
 import Plants
 import Training
 

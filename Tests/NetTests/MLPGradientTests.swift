@@ -1,6 +1,6 @@
 import XCTest
 import Net
-import NetTestSupport
+import TestSupport
 
 /// Parameter gradients and input VJPs of `MLP.backward` against Double-precision central
 /// differences of `ReferenceMLP`, on random networks of several shapes and batch sizes chosen

@@ -1,22 +1,21 @@
 import Foundation
-import XCTest
 
 /// firmware-sim started as a child process, as a controller on a board would find it.
-final class FirmwareProcess: @unchecked Sendable {
-    let process = Process()
+public final class FirmwareProcess: @unchecked Sendable {
+    public let process = Process()
     let stderr = Pipe()
-    private(set) var port: UInt16 = 0
+    public private(set) var port: UInt16 = 0
     private var output = ""
     private let lock = NSLock()
 
     /// The firmware-sim built next to this test bundle.
-    static var executable: URL {
+    public static var executable: URL {
         let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         return me.deletingLastPathComponent().appendingPathComponent("firmware-sim")
     }
 
     /// Starts firmware-sim with `arguments` and waits for its "serving" line.
-    init(_ arguments: [String]) throws {
+    public init(_ arguments: [String]) throws {
         process.executableURL = Self.executable
         process.arguments = arguments.contains("--status-interval") ? arguments : arguments + ["--status-interval", "0"]
         process.standardError = stderr
@@ -41,14 +40,14 @@ final class FirmwareProcess: @unchecked Sendable {
         throw NSError(domain: "firmware-sim did not start: \(log)", code: 1)
     }
 
-    var log: String {
+    public var log: String {
         lock.lock(); defer { lock.unlock() }
         return output
     }
 
     /// Stops it with SIGTERM and returns its summary counters.
     @discardableResult
-    func stop() -> [String: Int] {
+    public func stop() -> [String: Int] {
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
         usleep(50_000)
