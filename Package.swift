@@ -41,6 +41,12 @@ let package = Package(
         // Test support: counts the calling thread's heap allocations by interposing malloc.
         .library(name: "AllocationCounter", targets: ["_AllocationCounter"]),
     ],
+    // LTTng-UST tracepoints are compiled in by default; `swift build --disable-default-traits`
+    // builds for a board without liblttng-ust (the trace functions are then empty).
+    traits: [
+        .trait(name: "LTTng", description: "Fire LTTng-UST tracepoints (needs liblttng-ust-dev)."),
+        .default(enabledTraits: ["LTTng"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
@@ -54,11 +60,17 @@ let package = Package(
         .target(name: "Training", dependencies: ["Learn", "Plants", "Net"]),
         .executableTarget(
             name: "svgrt",
-            dependencies: ["Training", "Learn", "Plants", "Net", "Runtime", "Link",
+            dependencies: ["Training", "Learn", "Plants", "Net", "Runtime", "Link", "TraceAnalysis",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "_LinkShims"),
         .target(name: "_RuntimeShims"),
-        .target(name: "Runtime", dependencies: ["Net", "Learn", "Link", "_RuntimeShims"]),
+        .target(
+            name: "_Tracepoints",
+            exclude: ["svgrt_tp.h"],
+            cSettings: [.define("SVGRT_LTTNG", .when(traits: ["LTTng"])), .headerSearchPath(".")],
+            linkerSettings: [.linkedLibrary("lttng-ust", .when(traits: ["LTTng"])), .linkedLibrary("dl", .when(traits: ["LTTng"]))]),
+        .target(name: "Runtime", dependencies: ["Net", "Learn", "Link", "_RuntimeShims", "_Tracepoints"]),
+        .target(name: "TraceAnalysis", dependencies: ["Runtime"]),
         .target(name: "Link", dependencies: ["Checksum", "_LinkShims"]),
         .executableTarget(
             name: "firmware-sim",
@@ -68,6 +80,7 @@ let package = Package(
         .testTarget(
             name: "NetTests",
             dependencies: ["Net", "Checksum", "Random", "_AllocationCounter", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: simdSwiftSettings),
         .target(name: "TestSupport", dependencies: ["Net"], path: "Tests/TestSupport"),
         .testTarget(
@@ -75,12 +88,14 @@ let package = Package(
             dependencies: ["Learn", "Net", "Plants", "Training", "_AllocationCounter", "TestSupport"]),
         .testTarget(
             name: "RuntimeTests",
-            dependencies: ["Runtime", "Learn", "Link", "Net", "Training", "Plants", "_AllocationCounter", "TestSupport", "firmware-sim"]),
+            dependencies: ["Runtime", "Learn", "Link", "Net", "Training", "Plants", "TraceAnalysis", "_AllocationCounter", "TestSupport",
+                           "firmware-sim"]),
         .testTarget(
             name: "LinkTests",
             dependencies: ["Link", "Plants", "Random", "_AllocationCounter", "_LinkShims", "TestSupport", "firmware-sim"]),
         .testTarget(
             name: "PlantsTests",
-            dependencies: ["Plants", "Random", "_AllocationCounter"]),
+            dependencies: ["Plants", "Random", "_AllocationCounter"],
+            exclude: ["Fixtures"]),
     ]
 )

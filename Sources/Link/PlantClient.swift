@@ -24,7 +24,8 @@ public final class PlantClient {
     public private(set) var senseSequence: UInt32 = 0
 
     let expectedObservationSize: Int, expectedActionSize: Int
-    var sendSequence: UInt32 = 0
+    /// Sequence number of the last frame sent.
+    public private(set) var sendSequence: UInt32 = 0
     var tracker = SequenceTracker()
     let tx: UnsafeMutableRawBufferPointer
     let rx: UnsafeMutableRawBufferPointer

@@ -6,6 +6,7 @@ import Link
 import Net
 import Synchronization
 import _RuntimeShims
+import _Tracepoints
 
 /// The 100 Hz control thread (DESIGN "data flow"): on absolute deadlines (clock_nanosleep,
 /// CLOCK_MONOTONIC, TIMER_ABSTIME) it receives the plant's SENSE (bounded wait), computes the
@@ -93,7 +94,7 @@ public final class ControlLoop: @unchecked Sendable {
 
     public func stop() { stopFlag.store(true, ordering: .releasing) }
 
-    @inline(__always) static func now() -> Int {
+    @inline(__always) public static func now() -> Int {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
         return ts.tv_sec * 1_000_000_000 + ts.tv_nsec
@@ -142,17 +143,20 @@ public final class ControlLoop: @unchecked Sendable {
             while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil) == EINTR {}
             let woke = Self.now()
             wakeup.record(woke - deadline)
+            svgrt_trace_cycle_start(Int64(cycles))
             if cycles == warmUpCycles, let counter = allocationCounter { allocationsAtWarmUp = counter() }
 
             // Receive the newest SENSE (bounded wait), then anything queued behind it.
             let received = client.receiveSense(timeoutMicroseconds: options.senseWaitMicroseconds)
             while received && client.receiveSense(timeoutMicroseconds: 0) {}
             let start = Self.now()
+            if received { svgrt_trace_frame_received(client.senseSequence, client.stepIndex) }
             if !received {
                 senseTimeouts += 1
                 for i in 0..<A { action[i] = safety.safeAction[i] }
                 safeActions += 1
                 client.sendAction(UnsafeBufferPointer(action))
+                svgrt_trace_frame_sent(client.sendSequence)
                 previousValid = false
             } else {
                 refreshPolicy()
@@ -167,16 +171,26 @@ public final class ControlLoop: @unchecked Sendable {
                     transition[record.terminal] = 0
                     transition[record.episode] = Float(bitPattern: UInt32(truncatingIfNeeded: episodes))
                     transition[record.step] = Float(bitPattern: step &- 1)
-                    ring.push(transition)
+                    if ring.push(transition) {
+                        svgrt_trace_transition_pushed(step &- 1)
+                    } else {
+                        svgrt_trace_ring_drop(Int64(ring.dropped))
+                    }
                     episodeReturn += client.reward
                 }
                 if flags.contains(.episodeEnd) {
                     reportEpisode()
                     previousValid = false
                 } else {
+                    if flags.contains(.watchdogTripped) { svgrt_trace_plant_fault(Int32(FaultCode.watchdog.rawValue)) }
                     policy.act(UnsafeBufferPointer(state), into: action, deterministic: options.deterministic, generator: &generator)
+                    let interventions = safety.nonFiniteGuards + safety.boxClamps + safety.rateLimits + safety.limitClamps + safety.stopsApplied
                     safety.apply(action)
+                    if safety.nonFiniteGuards + safety.boxClamps + safety.rateLimits + safety.limitClamps + safety.stopsApplied != interventions {
+                        svgrt_trace_safety_intervention(safety.stopsApplied > 0 ? 4 : 1)
+                    }
                     client.sendAction(UnsafeBufferPointer(action))
+                    svgrt_trace_frame_sent(client.sendSequence)
                     // Remember (s, a as sent, log π(a|s)) for the next transition.
                     previousLogProbability = policy.logDensity(action: UnsafeBufferPointer(action), mean: policy.meanRow(0))
                     for i in 0..<S { transition[i] = state[i] }
@@ -188,11 +202,14 @@ public final class ControlLoop: @unchecked Sendable {
             let end = Self.now()
             compute.record(end - start)
             cycle.record(end - woke)
+            svgrt_trace_cycle_end(Int64(cycles), Int64(woke - deadline), Int64(end - start), Int64(end - woke))
             cycles += 1
             deadline += period
             if end > deadline {
                 // Missed the next deadline: whose fault, and skip rather than catch up.
-                if woke - (deadline - period) > period / 2 { lateWakeupMisses += 1 } else { overrunMisses += 1 }
+                let late = woke - (deadline - period) > period / 2
+                if late { lateWakeupMisses += 1 } else { overrunMisses += 1 }
+                svgrt_trace_deadline_miss(late ? 0 : 1, Int64(end - deadline))
                 deadline = end + period - (end - deadline) % period
             }
         }

@@ -4,6 +4,7 @@ import Glibc
 import Learn
 import Net
 import Synchronization
+import _Tracepoints
 
 /// The learner thread (DESIGN "data flow"): drains the ring into the replay and runs SVG(1)-ER
 /// updates continuously at normal priority, at most `updatesPerStep` per transition received,
@@ -62,6 +63,7 @@ public final class Learner: @unchecked Sendable {
             for i in 0..<policy.actionSize { buffer.writeBlock[n + i] = policy.logStd[i] }
             buffer.publish(version: UInt64(v))
         }
+        svgrt_trace_parameter_publish(Int64(v))
     }
 
     /// Moves every waiting transition into the replay; returns how many.
@@ -95,8 +97,10 @@ public final class Learner: @unchecked Sendable {
             }
             let allowed = transitions.load(ordering: .relaxed) * options.updatesPerStep
             if svg.replay.count >= options.warmupTransitions && updates.load(ordering: .relaxed) < allowed {
+                let begin = ControlLoop.now()
                 svg.update()
-                updates.add(1, ordering: .relaxed)
+                let u = updates.add(1, ordering: .relaxed).newValue
+                svgrt_trace_learner_update(Int64(u), svg.modelLoss, svg.valueLoss, Int64(ControlLoop.now() - begin))
                 modelLossBits.store(svg.modelLoss.bitPattern, ordering: .relaxed)
                 sinceePublish += 1
                 if sinceePublish >= options.publishEvery {

@@ -6,6 +6,7 @@ import Net
 import Plants
 import Runtime
 import Synchronization
+import TraceAnalysis
 import Training
 import _RuntimeShims
 
@@ -57,8 +58,8 @@ struct Run: ParsableCommand {
     @Option(help: "Seconds to run (Ctrl-C stops earlier).")
     var duration = 120.0
 
-    @Option(help: "SVG(1)-ER updates per control step, at most.")
-    var updatesPerStep = 10
+    @Option(help: "SVG(1)-ER updates per control step, at most (pendulum: 1 learned fastest; the learner sustains more).")
+    var updatesPerStep = 1
 
     @Option(help: "Actuator noise schedule SECONDS:FRACTION,… e.g. 0:0.05,60:0.25 (fraction of the actuator range).")
     var actuatorNoise: String?
@@ -80,6 +81,9 @@ struct Run: ParsableCommand {
 
     @Option(help: "CPU to pin the control thread to (default: the last one).")
     var cpu: Int32?
+
+    @Option(help: "Record an LTTng trace of the run into this folder (then: svgrt trace-report FOLDER).")
+    var trace: String?
 
     @Option(help: "Output folder for the report.")
     var output = "runs/online"
@@ -187,6 +191,12 @@ struct Run: ParsableCommand {
 
         signal(SIGINT) { _ in runInterrupted = 1 }
         signal(SIGTERM) { _ in runInterrupted = 1 }
+        var session: TraceSession?
+        if let trace {
+            session = try TraceSession(directory: trace)
+            usleep(200_000)
+            log("svgrt run: tracing svgrt:* into \(trace) (discard mode)")
+        }
         let learnerThread = startThread { learner.run() }
         while learner.version.load(ordering: .acquiring) == 0 { usleep(1000) }
         let controlThread = startThread { control.run() }
@@ -243,6 +253,10 @@ struct Run: ParsableCommand {
         learner.stop()
         _ = svgrt_join_thread(learnerThread)
         client.bye()
+        if let session, let trace {
+            try session.stop()
+            log("svgrt run: trace in \(trace); svgrt trace-report \(trace) summarises it")
+        }
         evaluateNow(elapsed)
         try trainer.writeCheckpoint(to: checkpointPath)
         var firmwareSummary = ""

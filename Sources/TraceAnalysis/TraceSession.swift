@@ -1,0 +1,63 @@
+import Foundation
+
+/// An LTTng user-space tracing session for the `svgrt:*` events, driven through the `lttng`
+/// command (lttng-tools). The channel is in discard mode with a read timer: the recommended
+/// set-up for real-time tracing (the default blocking wake-up path is not lock-free), with
+/// sub-buffers large enough for 100 Hz × a few events per cycle.
+public final class TraceSession {
+    public let name: String
+    public let directory: String
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    @discardableResult
+    static func lttng(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["lttng"] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        do { try process.run() } catch {
+            throw Failure(description: "cannot run lttng (install lttng-tools): \(error)")
+        }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "lttng \(arguments.joined(separator: " ")) failed: \(output.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return output
+    }
+
+    /// Starts `lttng-sessiond --daemonize` when no session daemon answers.
+    public static func ensureSessionDaemon() throws {
+        if (try? lttng(["list"])) != nil { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["lttng-sessiond", "--daemonize"]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw Failure(description: "lttng-sessiond --daemonize failed") }
+    }
+
+    /// Creates and starts a session writing to `directory`.
+    public init(directory: String, name: String = "svgrt-\(getpid())") throws {
+        self.name = name
+        self.directory = directory
+        try Self.ensureSessionDaemon()
+        try? Self.lttng(["destroy", name])
+        try Self.lttng(["create", name, "--output=\(directory)"])
+        try Self.lttng(["enable-channel", "--userspace", "--session=\(name)", "--discard", "--read-timer=200",
+                        "--subbuf-size=1M", "--num-subbuf=8", "svgrt"])
+        try Self.lttng(["enable-event", "--userspace", "--session=\(name)", "--channel=svgrt", "svgrt:*"])
+        try Self.lttng(["start", name])
+    }
+
+    /// Stops the session and closes the trace.
+    public func stop() throws {
+        try Self.lttng(["stop", name])
+        try Self.lttng(["destroy", name])
+    }
+}
