@@ -127,10 +127,16 @@ public final class MLP {
 
     // MARK: Forward and backward
 
+    /// When set, `forward` reads the parameters from this block (same layout and count as
+    /// `parameters`) instead of its own: the control thread runs the policy straight from the
+    /// hand-off block it holds, without copying 40 KB per new version. The caller keeps the
+    /// block valid and unchanged while it is set.
+    public var parameterOverride: UnsafePointer<Float>?
+
     /// Runs the first `batch` samples' inputs through the network. Real-time safe.
     public func forward(batch: Int) {
         precondition(batch > 0 && batch <= maxBatch, "MLP.forward: batch \(batch) outside 1...\(maxBatch)")
-        let p = UnsafePointer(parameters.base)
+        let p = parameterOverride ?? UnsafePointer(parameters.base)
         let hiddenLayers = layers.count - 1
         for l in 0..<layers.count {
             let y = activations[l + 1].base

@@ -117,12 +117,13 @@ public final class ControlLoop: @unchecked Sendable {
         setupReport = parts.joined(separator: ", ")
     }
 
-    /// Takes the newest published policy, if any. Real-time safe: one atomic exchange and a copy.
+    /// Takes the newest published policy, if any. Real-time safe: one atomic exchange; the
+    /// policy then runs straight from the taken block (no copy of the weights).
     @inline(__always) func refreshPolicy() {
         if let version = parameters.takeNewest() {
             let block = parameters.readBlock
             let n = policy.mean.parameters.count
-            policy.mean.parameters.base.update(from: block, count: n)
+            policy.mean.parameterOverride = block
             for i in 0..<policy.actionSize { policy.logStd[i] = block[n + i] }
             policyVersion = version
             policyAgeCycles = 0

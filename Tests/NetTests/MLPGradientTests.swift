@@ -118,6 +118,21 @@ final class MLPGradientTests: XCTestCase {
         for i in 0..<once.count { XCTAssertEqual(net.gradients[i], 2 * once[i], accuracy: 1e-5 * max(1, abs(once[i]))) }
     }
 
+    func testForwardFromAnOverrideBlockEqualsForwardAfterCopy() {
+        var rng = Xoshiro256StarStar(seed: 21)
+        let a = MLP(layerSizes: [8, 100, 100, 2], maxBatch: 1), b = MLP(layerSizes: [8, 100, 100, 2], maxBatch: 1)
+        a.initializeParameters(using: &rng)
+        b.initializeParameters(using: &rng)
+        for i in 0..<8 { let x = rng.nextUniform(-1, 1); a.input(sample: 0)[i] = x; b.input(sample: 0)[i] = x }
+        b.parameterOverride = UnsafePointer(a.parameters.base)
+        a.forward(batch: 1)
+        b.forward(batch: 1)
+        XCTAssertEqual(Array(a.output(sample: 0)), Array(b.output(sample: 0)))
+        b.parameterOverride = nil
+        b.forward(batch: 1)
+        XCTAssertNotEqual(Array(a.output(sample: 0)), Array(b.output(sample: 0)))
+    }
+
     func testCopyAndBlendParameters() {
         var rng = Xoshiro256StarStar(seed: 9)
         let a = MLP(layerSizes: [4, 16, 16, 2], maxBatch: 1), b = MLP(layerSizes: [4, 16, 16, 2], maxBatch: 1)
