@@ -11,3 +11,21 @@ public func truncatedImportanceWeight(logDensityNow: Float, logDensityThen: Floa
     if logRatio >= logf(maximum) { return maximum }
     return expf(logRatio)
 }
+
+extension Minibatch {
+    /// Fills `weights` with the truncated importance weights of the batch's actions under the
+    /// current `policy` (one batched forward of its mean). Real-time safe.
+    public func computeImportanceWeights(policy: GaussianPolicy, maximum: Float) {
+        let mean = policy.mean
+        for b in 0..<count {
+            let row = mean.input(sample: b)
+            for i in 0..<stateSize { row[i] = state(b)[i] }
+        }
+        policy.forwardMean(batch: count)
+        for b in 0..<count {
+            weights[b] = truncatedImportanceWeight(
+                logDensityNow: policy.logDensity(action: UnsafeBufferPointer(start: action(b), count: actionSize), mean: policy.meanRow(b)),
+                logDensityThen: logProbabilities[b], maximum: maximum)
+        }
+    }
+}

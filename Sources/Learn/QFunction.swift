@@ -55,11 +55,7 @@ public final class QFunction {
         GradientClipping.clip(network.gradients, maxNorm: clipNorm)
         optimizer.step(parameters: network.parameters, gradients: network.gradients)
         steps += 1
-        if let tau = polyak {
-            target.blendParameters(from: network, fraction: tau)
-        } else if steps % targetCopyInterval == 0 {
-            target.copyParameters(from: network)
-        }
+        updateTarget(target, from: network, step: steps, polyak: polyak, copyInterval: targetCopyInterval)
         return loss
     }
 

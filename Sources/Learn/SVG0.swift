@@ -37,17 +37,8 @@ public final class SVG0 {
         let n = hyperparameters.batchSize, S = replay.stateSize, A = replay.actionSize
         // Critic step.
         batch.sample(n, from: replay, generator: &generator)
+        batch.computeImportanceWeights(policy: policy, maximum: hyperparameters.maximumImportanceWeight)
         let mean = policy.mean
-        for b in 0..<n {
-            let row = mean.input(sample: b)
-            for i in 0..<S { row[i] = batch.state(b)[i] }
-        }
-        policy.forwardMean(batch: n)
-        for b in 0..<n {
-            batch.weights[b] = truncatedImportanceWeight(
-                logDensityNow: policy.logDensity(action: UnsafeBufferPointer(start: batch.action(b), count: A), mean: policy.meanRow(b)),
-                logDensityThen: batch.logProbabilities[b], maximum: hyperparameters.maximumImportanceWeight)
-        }
         for b in 0..<n {
             let row = mean.input(sample: b)
             for i in 0..<S { row[i] = batch.nextState(b)[i] }

@@ -79,19 +79,8 @@ public final class SVG1ER {
 
     /// Step 2: one fitted value step, importance-weighted with the current policy.
     public func valueStep() {
-        let n = hyperparameters.batchSize, S = replay.stateSize, A = replay.actionSize
-        batch.sample(n, from: replay, generator: &generator)
-        let mean = policy.mean
-        for b in 0..<n {
-            let row = mean.input(sample: b)
-            for i in 0..<S { row[i] = batch.state(b)[i] }
-        }
-        policy.forwardMean(batch: n)
-        for b in 0..<n {
-            let logDensity = policy.logDensity(action: UnsafeBufferPointer(start: batch.action(b), count: A), mean: policy.meanRow(b))
-            batch.weights[b] = truncatedImportanceWeight(
-                logDensityNow: logDensity, logDensityThen: batch.logProbabilities[b], maximum: hyperparameters.maximumImportanceWeight)
-        }
+        batch.sample(hyperparameters.batchSize, from: replay, generator: &generator)
+        batch.computeImportanceWeights(policy: policy, maximum: hyperparameters.maximumImportanceWeight)
         valueLoss = value.fitStep(batch, gamma: hyperparameters.gamma, clipNorm: hyperparameters.clipNorm)
     }
 

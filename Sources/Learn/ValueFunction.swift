@@ -61,11 +61,7 @@ public final class ValueFunction {
         GradientClipping.clip(network.gradients, maxNorm: clipNorm)
         optimizer.step(parameters: network.parameters, gradients: network.gradients)
         steps += 1
-        if let tau = polyak {
-            target.blendParameters(from: network, fraction: tau)
-        } else if steps % targetCopyInterval == 0 {
-            target.copyParameters(from: network)
-        }
+        updateTarget(target, from: network, step: steps, polyak: polyak, copyInterval: targetCopyInterval)
         return loss
     }
 
@@ -83,5 +79,14 @@ public final class ValueFunction {
             let g = network.inputGradient(sample: b)
             for i in 0..<stateSize { gradients[b * stateSize + i] = g[i] }
         }
+    }
+}
+
+/// ν⁻ ← ν every `copyInterval` steps, or ν⁻ ← (1 − τ) ν⁻ + τ ν every step when `polyak` is τ.
+func updateTarget(_ target: MLP, from network: MLP, step: Int, polyak: Float?, copyInterval: Int) {
+    if let tau = polyak {
+        target.blendParameters(from: network, fraction: tau)
+    } else if step % copyInterval == 0 {
+        target.copyParameters(from: network)
     }
 }

@@ -14,6 +14,13 @@ import _Tracepoints
 /// timing, and pushes the transition to the learner's ring. It never waits for the learner,
 /// never allocates, never locks, never prints (tested by counting allocations over 10,000 cycles).
 ///
+/// Phase: the plant ticks on its own clock and holds the last ACT until its next tick, so an
+/// ACT that arrives after that tick is applied one step late and the stored transition would be
+/// wrong. The loop therefore locks its phase to the SENSE arrivals: the next deadline is set
+/// `phaseLead` before the next SENSE is due (last arrival + period − lead), and the ACT leaves
+/// right after each SENSE. (Measured before this: depending on the phase the two clocks happened
+/// to have, the same seed learned in 45 s or not in 180 s.)
+///
 /// Overrun policy: a cycle that ends after the next deadline counts a miss and moves the
 /// schedule to now (skip, don't catch up). Misses are counted separately when the wakeup
 /// itself was late (the platform's) and when the cycle's own work overran (ours).
@@ -23,6 +30,8 @@ public final class ControlLoop: @unchecked Sendable {
         public var periodNanoseconds = 10_000_000
         /// How long a cycle waits for the SENSE, µs.
         public var senseWaitMicroseconds = 8_000
+        /// How long before the expected SENSE the loop wakes, ns (phase lock; 0 disables it).
+        public var phaseLeadNanoseconds = 500_000
         /// Act on the mean alone (no exploration noise).
         public var deterministic = false
         public var seed: UInt64 = 1
@@ -41,7 +50,10 @@ public final class ControlLoop: @unchecked Sendable {
     public let progress: SPSCRing
     public var safety: SafetyChain
     public let record: TransitionRecord
-    public let wakeup = LatencyHistogram(), compute = LatencyHistogram(), cycle = LatencyHistogram()
+    /// wakeup: deadline → running; compute: SENSE in hand → ACT encoded and handed to the OS
+    /// (our own work); send: the `sendto` call itself (the OS, including waking the plant's
+    /// process on this board); cycle: wakeup → end of the cycle.
+    public let wakeup = LatencyHistogram(), compute = LatencyHistogram(), send = LatencyHistogram(), cycle = LatencyHistogram()
 
     /// Counters (read by other threads after `stop`, or approximately while running).
     public private(set) var cycles = 0, senseTimeouts = 0, safeActions = 0
@@ -57,6 +69,8 @@ public final class ControlLoop: @unchecked Sendable {
     public var warmUpCycles = 100
 
     let stopFlag = Atomic<Bool>(false)
+    /// Set once `setupReport` is written (other threads may read it after seeing true).
+    public let setUpDone = Atomic<Bool>(false)
     let state: UnsafeMutableBufferPointer<Float>
     let action: UnsafeMutableBufferPointer<Float>
     let transition: UnsafeMutablePointer<Float>
@@ -115,6 +129,7 @@ public final class ControlLoop: @unchecked Sendable {
             parts.append(e == 0 ? "on CPU \(cpu)" : "not pinned (\(String(cString: strerror(e))))")
         }
         setupReport = parts.joined(separator: ", ")
+        setUpDone.store(true, ordering: .releasing)
     }
 
     /// Takes the newest published policy, if any. Real-time safe: one atomic exchange; the
@@ -140,6 +155,7 @@ public final class ControlLoop: @unchecked Sendable {
         var deadline = Self.now() + period
         var allocationsAtWarmUp: UInt = 0
         while !stopFlag.load(ordering: .relaxed) && cycles < maximumCycles {
+            let scheduled = deadline
             var target = timespec(tv_sec: deadline / 1_000_000_000, tv_nsec: deadline % 1_000_000_000)
             while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &target, nil) == EINTR {}
             let woke = Self.now()
@@ -151,12 +167,18 @@ public final class ControlLoop: @unchecked Sendable {
             let received = client.receiveSense(timeoutMicroseconds: options.senseWaitMicroseconds)
             while received && client.receiveSense(timeoutMicroseconds: 0) {}
             let start = Self.now()
+            var beforeSend = start, afterSend = start
             if received { svgrt_trace_frame_received(client.senseSequence, client.stepIndex) }
+            // Phase lock: the next wake-up is `phaseLead` before the next SENSE is due.
+            let nextDeadline = received && options.phaseLeadNanoseconds > 0
+                ? start + period - options.phaseLeadNanoseconds : deadline + period
             if !received {
                 senseTimeouts += 1
                 for i in 0..<A { action[i] = safety.safeAction[i] }
                 safeActions += 1
+                beforeSend = Self.now()
                 client.sendAction(UnsafeBufferPointer(action))
+                afterSend = Self.now()
                 svgrt_trace_frame_sent(client.sendSequence)
                 previousValid = false
             } else {
@@ -190,7 +212,9 @@ public final class ControlLoop: @unchecked Sendable {
                     if safety.nonFiniteGuards + safety.boxClamps + safety.rateLimits + safety.limitClamps + safety.stopsApplied != interventions {
                         svgrt_trace_safety_intervention(safety.stopsApplied > 0 ? 4 : 1)
                     }
+                    beforeSend = Self.now()
                     client.sendAction(UnsafeBufferPointer(action))
+                    afterSend = Self.now()
                     svgrt_trace_frame_sent(client.sendSequence)
                     // Remember (s, a as sent, log π(a|s)) for the next transition.
                     previousLogProbability = policy.logDensity(action: UnsafeBufferPointer(action), mean: policy.meanRow(0))
@@ -201,14 +225,17 @@ public final class ControlLoop: @unchecked Sendable {
                 }
             }
             let end = Self.now()
-            compute.record(end - start)
+            // Our work is the cycle after the SENSE minus the send syscall.
+            let work = end - start - (afterSend - beforeSend)
+            compute.record(work)
+            if afterSend > beforeSend { send.record(afterSend - beforeSend) }
             cycle.record(end - woke)
-            svgrt_trace_cycle_end(Int64(cycles), Int64(woke - deadline), Int64(end - start), Int64(end - woke))
+            svgrt_trace_cycle_end(Int64(cycles), Int64(woke - deadline), Int64(work), Int64(end - woke))
             cycles += 1
-            deadline += period
+            deadline = nextDeadline
             if end > deadline {
                 // Missed the next deadline: whose fault, and skip rather than catch up.
-                let late = woke - (deadline - period) > period / 2
+                let late = woke - scheduled > period / 2
                 if late { lateWakeupMisses += 1 } else { overrunMisses += 1 }
                 svgrt_trace_deadline_miss(late ? 0 : 1, Int64(end - deadline))
                 deadline = end + period - (end - deadline) % period
@@ -227,6 +254,7 @@ public final class ControlLoop: @unchecked Sendable {
         report[6] = Float(ring.dropped)
         report[7] = Float(policyVersion)
         report[8] = Float(senseTimeouts)
+        report[9] = Float(policyAgeCycles)
         progress.push(report)
         episodes += 1
         episodeReturn = 0

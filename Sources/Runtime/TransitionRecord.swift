@@ -18,7 +18,7 @@ public struct TransitionRecord: Sendable {
 
 /// Per-episode progress the control thread hands to the main thread (through its own ring):
 /// episode, return, steps, p99 compute ns, p99 wakeup ns, deadline misses, ring drops,
-/// policy version, sense timeouts.
+/// policy version, sense timeouts, policy age in cycles.
 public enum EpisodeReport {
-    public static let width = 9
+    public static let width = 10
 }

@@ -200,6 +200,9 @@ struct Run: ParsableCommand {
         let learnerThread = startThread { learner.run() }
         while learner.version.load(ordering: .acquiring) == 0 { usleep(1000) }
         let controlThread = startThread { control.run() }
+        while !control.setUpDone.load(ordering: .acquiring) { usleep(1000) }
+        log("svgrt run: control thread: \(control.setupReport)"
+            + (control.setupReport.contains("refused") || control.setupReport.contains("failed") ? " (warning: timing will suffer)" : ""))
         let start = Date()
         log("svgrt run: learning online at \(Int(rate)) Hz for \(Int(duration)) s, \(updatesPerStep) updates per step at most; Ctrl-C stops")
 
@@ -227,9 +230,9 @@ struct Run: ParsableCommand {
             while control.progress.pop(into: reportRow) {
                 let episode = Int(reportRow[0]), value = Double(reportRow[1])
                 episodes.append((t, episode, value))
-                log(String(format: "episode %4d  t %6.1f s  return %8.1f  steps %4d  p99 compute %@  p99 wakeup %@  misses %d  ring drops %d  updates/s %5.0f  policy v%d",
+                log(String(format: "episode %4d  t %6.1f s  return %8.1f  steps %4d  p99 compute %@  p99 wakeup %@  misses %d  ring drops %d  updates/s %5.0f  policy v%d (age %d cycles)",
                            episode, t, value, Int(reportRow[2]), format(Int(reportRow[3])), format(Int(reportRow[4])),
-                           Int(reportRow[5]), Int(reportRow[6]), updatesPerSecond, Int(reportRow[7])))
+                           Int(reportRow[5]), Int(reportRow[6]), updatesPerSecond, Int(reportRow[7]), Int(reportRow[9])))
             }
             if t - lastUpdateTime >= 1 {
                 let u = learner.updates.load(ordering: .relaxed)

@@ -51,7 +51,7 @@ struct RunReport {
                  "evaluations.csv")
         try save("time_s,model_nll\n" + modelLoss.map { "\($0.time),\($0.value)" }.joined(separator: "\n") + "\n", "model-loss.csv")
         var latency = "histogram,bucket_ns,count\n"
-        for (name, h) in [("wakeup", control.wakeup), ("compute", control.compute), ("cycle", control.cycle)] {
+        for (name, h) in [("wakeup", control.wakeup), ("compute", control.compute), ("send", control.send), ("cycle", control.cycle)] {
             latency += h.buckets.map { "\(name),\($0.0),\($0.1)" }.joined(separator: "\n") + "\n"
         }
         try save(latency, "latency.csv")
@@ -63,7 +63,7 @@ struct RunReport {
         try save(SVGChart.lines(title: "learned model: one-step NLL", xLabel: "wall time (s)", yLabel: "NLL per dimension",
                                 series: [.init(label: "model NLL", points: modelLoss.map { ($0.time, $0.value) }, color: "#9467bd")],
                                 markers: changes), "model-loss.svg")
-        for (name, h) in [("wakeup", control.wakeup), ("compute", control.compute), ("cycle", control.cycle)] {
+        for (name, h) in [("wakeup", control.wakeup), ("compute", control.compute), ("send", control.send), ("cycle", control.cycle)] {
             try save(SVGChart.histogram(title: "\(name) latency, \(h.total) cycles", buckets: h.buckets,
                                         percentiles: [("p50", h.percentile(0.5)), ("p99", h.percentile(0.99)), ("p99.9", h.percentile(0.999))]),
                      "latency-\(name).svg")
@@ -76,7 +76,8 @@ struct RunReport {
         md += "| cycles | \(control.cycles), SENSE timeouts \(control.senseTimeouts), safe actions \(control.safeActions) |\n"
         md += "| deadline misses | \(control.lateWakeupMisses) from late wakeups (the platform), \(control.overrunMisses) from the controller's own work |\n"
         md += "| wakeup latency | \(control.wakeup.summary) |\n"
-        md += "| compute (SENSE received → ACT sent) | \(control.compute.summary) |\n"
+        md += "| compute (SENSE in hand → ACT handed to the OS; our work) | \(control.compute.summary) |\n"
+        md += "| send (the sendto syscall) | \(control.send.summary) |\n"
         md += "| cycle (wakeup → end) | \(control.cycle.summary) |\n"
         md += "| ring | \(learner.transitions.load(ordering: .relaxed)) transitions, \(control.ring.dropped) dropped |\n"
         md += "| learner | \(learner.updates.load(ordering: .relaxed)) updates, \(String(format: "%.0f", Double(learner.updates.load(ordering: .relaxed)) / elapsed)) per second, policy version \(learner.version.load(ordering: .relaxed)) |\n"
