@@ -36,6 +36,8 @@ let package = Package(
         .library(name: "Learn", targets: ["Learn"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Runtime", targets: ["Runtime"]),
+        // For the benchmark of a tracepoint's cost only.
+        .library(name: "_Tracepoints", targets: ["_Tracepoints"]),
         .executable(name: "svgrt", targets: ["svgrt"]),
         .executable(name: "firmware-sim", targets: ["firmware-sim"]),
         // Test support: counts the calling thread's heap allocations by interposing malloc.

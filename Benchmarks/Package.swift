@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "Net", package: "svg-rt"),
                 .product(name: "Learn", package: "svg-rt"),
                 .product(name: "Training", package: "svg-rt"),
+                .product(name: "_Tracepoints", package: "svg-rt"),
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "NetBenchmarks",

@@ -2,6 +2,7 @@ import Benchmark
 import Learn
 import Net
 import Training
+import _Tracepoints
 
 // The network operations the control and learner threads run, at the sizes the issue names.
 // Every benchmark measures wall clock and mallocCountTotal; Thresholds/*.p90.json pin the malloc
@@ -103,6 +104,17 @@ let benchmarks: @Sendable () -> Void = {
             trainer.svg1er.update()
         }
         blackHole(trainer.policy.mean.parameters[0])
+    }
+
+    // One LTTng-UST tracepoint call (svgrt:cycle_end) with no tracing session active: the cost
+    // every control cycle pays for having tracing compiled in.
+    Benchmark("tracepoint cycle_end no session", configuration: fast) { benchmark in
+        var cycle: Int64 = 0
+        for _ in benchmark.scaledIterations {
+            svgrt_trace_cycle_end(cycle, 1, 2, 3)
+            cycle &+= 1
+        }
+        blackHole(cycle)
     }
 
     // 1,000 Gaussian draws (the exploration noise of 500 control steps of a 2-D action).
