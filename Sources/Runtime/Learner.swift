@@ -5,6 +5,7 @@ import Learn
 import Net
 import Synchronization
 import _Tracepoints
+import _RuntimeShims
 
 /// The learner thread (DESIGN "data flow"): drains the ring into the replay and runs SVG(1)-ER
 /// updates continuously at normal priority, at most `updatesPerStep` per transition received,
@@ -18,6 +19,8 @@ public final class Learner: @unchecked Sendable {
         public var publishEvery = 10
         /// Transitions in the replay before the first update.
         public var warmupTransitions = 200
+        /// CPU to pin the learner to (the one the control thread is not on), if any.
+        public var cpu: Int32? = nil
         public init() {}
     }
 
@@ -87,6 +90,7 @@ public final class Learner: @unchecked Sendable {
 
     /// Runs until `stop()`. Call on the learner thread.
     public func run() {
+        if let cpu = options.cpu { _ = svgrt_pin_to_cpu(cpu) }
         publish()
         var sinceePublish = 0
         while !stopFlag.load(ordering: .relaxed) {

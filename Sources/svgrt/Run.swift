@@ -169,6 +169,9 @@ struct Run: ParsableCommand {
         let toControl = TripleBuffer(count: parameterCount), toMonitor = TripleBuffer(count: parameterCount)
         var options = Learner.Options()
         options.updatesPerStep = updatesPerStep
+        let controlCPU = cpu ?? (svgrt_cpu_count() > 1 ? svgrt_cpu_count() - 1 : nil)
+        // The learner on another core than the control thread ("preferably the other core").
+        if let controlCPU, svgrt_cpu_count() > 1 { options.cpu = controlCPU == 0 ? 1 : 0 }
         let learner = Learner(options: options, svg: trainer.svg1er, ring: ring, published: [toControl, toMonitor])
         let checkpointPath = output + "/checkpoint.svgp"
         learner.checkpoint = { try? trainer.writeCheckpoint(to: checkpointPath) }
@@ -185,7 +188,7 @@ struct Run: ParsableCommand {
         controlOptions.periodNanoseconds = Int(1e9 / rate)
         controlOptions.senseWaitMicroseconds = Int(0.8e6 / rate)
         controlOptions.seed = seed ^ 0xAC7
-        controlOptions.cpu = cpu ?? (svgrt_cpu_count() > 1 ? svgrt_cpu_count() - 1 : nil)
+        controlOptions.cpu = controlCPU
         let control = ControlLoop(options: controlOptions, client: client, policy: controlPolicy, parameters: toControl, ring: ring,
                                   safety: SafetyChain(low: low, high: high))
 
