@@ -17,14 +17,7 @@ public final class LatencyHistogram {
 
     deinit { counts.deallocate() }
 
-    @inline(__always) static func index(_ value: Int) -> Int {
-        let v = max(value, 0)
-        if v < subBuckets { return v }
-        let exponent = (Int.bitWidth - 1 - v.leadingZeroBitCount)  // floor(log2 v) ≥ 5
-        let shift = exponent - subBucketBits
-        let i = (exponent - subBucketBits + 1) * subBuckets + ((v >> shift) & (subBuckets - 1))
-        return min(i, bucketCount - 1)
-    }
+    @inline(__always) static func index(_ value: Int) -> Int { histogramIndex(value) }
 
     /// Lower edge of bucket `i`.
     static func value(at i: Int) -> Int {
@@ -34,8 +27,9 @@ public final class LatencyHistogram {
     }
 
     /// Adds one duration. Real-time safe.
+    @_noAllocation @_noLocks
     @inline(__always) public func record(_ nanoseconds: Int) {
-        counts[Self.index(nanoseconds)] += 1
+        counts[histogramIndex(nanoseconds)] += 1
         total += 1
         sum += nanoseconds
         if nanoseconds < minimum { minimum = nanoseconds }
@@ -78,4 +72,14 @@ public func format(_ nanoseconds: Int) -> String {
     if nanoseconds < 10_000 { return "\(nanoseconds) ns" }
     if nanoseconds < 10_000_000 { return "\(nanoseconds / 1000) µs" }
     return "\(nanoseconds / 1_000_000) ms"
+}
+
+/// Bucket of a value: values below 32 have their own; above, 32 sub-buckets per power of two
+/// (literals rather than the type's constants, so the real-time `record` touches no metadata).
+@inline(__always) private func histogramIndex(_ value: Int) -> Int {
+    let v = max(value, 0)
+    if v < 32 { return v }
+    let exponent = Int.bitWidth - 1 - v.leadingZeroBitCount  // floor(log2 v) ≥ 5
+    let i = (exponent - 4) * 32 + ((v >> (exponent - 5)) & 31)
+    return min(i, 34 * 32 - 1)
 }

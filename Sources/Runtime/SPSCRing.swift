@@ -41,6 +41,7 @@ public final class SPSCRing: @unchecked Sendable {
 
     /// Producer: copies `width` floats from `record`; false (and counted) if the ring is full.
     @discardableResult
+    @_noAllocation @_noLocks
     public func push(_ record: UnsafePointer<Float>) -> Bool {
         let h = head.load(ordering: .relaxed)
         if h - cachedTail == capacity {
@@ -50,19 +51,22 @@ public final class SPSCRing: @unchecked Sendable {
                 return false
             }
         }
-        (slots + (h & mask) * width).update(from: record, count: width)
+        let slot = slots + (h & mask) * width
+        for i in 0..<width { slot[i] = record[i] }
         head.store(h + 1, ordering: .releasing)
         return true
     }
 
     /// Consumer: copies the oldest record into `record`; false if the ring is empty.
+    @_noAllocation @_noLocks
     public func pop(into record: UnsafeMutablePointer<Float>) -> Bool {
         let t = tail.load(ordering: .relaxed)
         if t == cachedHead {
             cachedHead = head.load(ordering: .acquiring)
             if t == cachedHead { return false }
         }
-        record.update(from: slots + (t & mask) * width, count: width)
+        let slot = slots + (t & mask) * width
+        for i in 0..<width { record[i] = slot[i] }
         tail.store(t + 1, ordering: .releasing)
         return true
     }

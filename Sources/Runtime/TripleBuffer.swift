@@ -35,6 +35,7 @@ public final class TripleBuffer: @unchecked Sendable {
     public var writeBlock: UnsafeMutablePointer<Float> { blocks + writerIndex * count }
 
     /// Writer: makes the filled block the newest, tagged `version`.
+    @_noAllocation @_noLocks
     public func publish(version: UInt64) {
         versions[writerIndex] = version
         let previous = middle.exchange(writerIndex | 4, ordering: .acquiringAndReleasing)
@@ -43,6 +44,7 @@ public final class TripleBuffer: @unchecked Sendable {
 
     /// Reader: takes the newest published block if there is one not yet taken; returns its
     /// version (nil when nothing new). Read the set through `readBlock` until the next call.
+    @_noAllocation @_noLocks
     public func takeNewest() -> UInt64? {
         guard middle.load(ordering: .relaxed) & 4 != 0 else { return nil }
         let previous = middle.exchange(readerIndex, ordering: .acquiringAndReleasing)
