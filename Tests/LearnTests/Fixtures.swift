@@ -46,6 +46,34 @@ struct SmallLearner {
     var modelReferences: [ReferenceMLP] { model.networks.map(ReferenceMLP.init) }
     var valueReference: ReferenceMLP { ReferenceMLP(value.network) }
 
+    /// The policy's analytic gradient (the negated descent direction it computed, mean network
+    /// parameters then log σ) next to central differences (h = 1e-6) of `objective`, evaluated
+    /// with the Double reference of the mean network and the given log σ.
+    func policyGradients(against objective: (ReferenceMLP, [Double]) -> Double) -> (analytic: [Double], numeric: [Double]) {
+        let reference = policyReference
+        let logStd = (0..<policy.actionSize).map { Double(policy.logStd[$0]) }
+        var analytic: [Double] = [], numeric: [Double] = []
+        let h = 1e-6
+        var perturbed = reference
+        for index in reference.realParameterIndices {
+            let original = perturbed.parameters[index]
+            perturbed.parameters[index] = original + h
+            let plus = objective(perturbed, logStd)
+            perturbed.parameters[index] = original - h
+            let minus = objective(perturbed, logStd)
+            perturbed.parameters[index] = original
+            numeric.append((plus - minus) / (2 * h))
+            analytic.append(-Double(policy.mean.gradients[index]))
+        }
+        for i in 0..<policy.actionSize {
+            var plus = logStd, minus = logStd
+            plus[i] += h; minus[i] -= h
+            numeric.append((objective(reference, plus) - objective(reference, minus)) / (2 * h))
+            analytic.append(-Double(policy.logStdGradient[i]))
+        }
+        return (analytic, numeric)
+    }
+
     func r(_ s: [Double], _ a: [Double]) -> Double {
         s.withUnsafeBufferPointer { sp in a.withUnsafeBufferPointer { plant.reward(observation: sp, action: $0) } }
     }

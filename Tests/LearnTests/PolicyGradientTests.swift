@@ -56,26 +56,7 @@ final class PolicyGradientTests: XCTestCase {
                 let next = (0..<S).map { sD[$0] + change[$0] + modelStd[$0] * xi[$0] }
                 return w * (l.r(sD, a) + Double(gamma) * valueRef.forward(next)[0])
             }
-            let logStd = (0..<A).map { Double(l.policy.logStd[$0]) }
-            var analytic: [Double] = [], numeric: [Double] = []
-            let h = 1e-6
-            var perturbed = policyRef
-            for index in policyRef.realParameterIndices {
-                let original = perturbed.parameters[index]
-                perturbed.parameters[index] = original + h
-                let plus = objective(perturbed, logStd: logStd)
-                perturbed.parameters[index] = original - h
-                let minus = objective(perturbed, logStd: logStd)
-                perturbed.parameters[index] = original
-                numeric.append((plus - minus) / (2 * h))
-                analytic.append(-Double(l.policy.mean.gradients[index]))
-            }
-            for i in 0..<A {
-                var plus = logStd, minus = logStd
-                plus[i] += h; minus[i] -= h
-                numeric.append((objective(policyRef, logStd: plus) - objective(policyRef, logStd: minus)) / (2 * h))
-                analytic.append(-Double(l.policy.logStdGradient[i]))
-            }
+            let (analytic, numeric) = l.policyGradients(against: objective)
             let error = relativeError(analytic, numeric)
             XCTAssertLessThan(error, 1e-3, "\(plant.name) (squash \(squash)): relative error \(error)")
             XCTAssertGreaterThan(numeric.map(abs).max()!, 1e-3, "\(plant.name): the gradient is trivially small")
@@ -139,26 +120,7 @@ final class PolicyGradientTests: XCTestCase {
                 }
                 return total + discount * l.terminal(state)
             }
-            let logStd = (0..<A).map { Double(l.policy.logStd[$0]) }
-            var analytic: [Double] = [], numeric: [Double] = []
-            let h = 1e-6
-            var perturbed = policyRef
-            for index in policyRef.realParameterIndices {
-                let original = perturbed.parameters[index]
-                perturbed.parameters[index] = original + h
-                let plus = rollout(perturbed, logStd: logStd)
-                perturbed.parameters[index] = original - h
-                let minus = rollout(perturbed, logStd: logStd)
-                perturbed.parameters[index] = original
-                numeric.append((plus - minus) / (2 * h))
-                analytic.append(-Double(l.policy.mean.gradients[index]))
-            }
-            for i in 0..<A {
-                var plus = logStd, minus = logStd
-                plus[i] += h; minus[i] -= h
-                numeric.append((rollout(policyRef, logStd: plus) - rollout(policyRef, logStd: minus)) / (2 * h))
-                analytic.append(-Double(l.policy.logStdGradient[i]))
-            }
+            let (analytic, numeric) = l.policyGradients(against: rollout)
             let error = relativeError(analytic, numeric)
             XCTAssertLessThan(error, 1e-3, "\(plant.name): relative error \(error)")
             XCTAssertGreaterThan(numeric.map(abs).max()!, 1e-3, "\(plant.name): the gradient is trivially small")
