@@ -48,7 +48,6 @@ public enum Tanh {
 
     /// Applies tanh in place to `count` floats (`count` a multiple of 8).
     /// Real-time safe: no allocation, no lock.
-    @_noAllocation @_noLocks
     public static func apply(_ values: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         while i < count {
@@ -59,7 +58,6 @@ public enum Tanh {
 
     /// `gradients[i] *= 1 − outputs[i]²` for `count` floats (a multiple of 8): the backward pass
     /// through a tanh layer whose outputs are `outputs`. Real-time safe.
-    @_noAllocation @_noLocks
     public static func multiplyByDerivative(
         _ gradients: UnsafeMutablePointer<Float>, outputs: UnsafePointer<Float>, count: Int
     ) {
