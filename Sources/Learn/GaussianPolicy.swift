@@ -61,6 +61,25 @@ public final class GaussianPolicy {
         logStdOptimizer = Adam(count: logStd.count, learningRate: learningRate)
     }
 
+    /// A policy of the same sizes and squash, its parameters copied from `other`.
+    public convenience init(copying other: GaussianPolicy, maxBatch: Int) {
+        var unused = Xoshiro256StarStar(seed: 0)
+        let low = zip(other.actionCenter ?? [], other.actionHalfRange ?? []).map { $0 - $1 }
+        let high = zip(other.actionCenter ?? [], other.actionHalfRange ?? []).map { $0 + $1 }
+        let sizes = other.mean.layerSizes
+        self.init(observationSize: sizes[0], actionSize: sizes[sizes.count - 1], hidden: Array(sizes.dropFirst().dropLast()),
+                  maxBatch: maxBatch, initialStd: 1, learningRate: 0,
+                  actionLow: other.actionCenter == nil ? nil : low, actionHigh: other.actionCenter == nil ? nil : high,
+                  generator: &unused)
+        copyParameters(from: other)
+    }
+
+    /// Copies the mean network's parameters and log σ from a policy of the same sizes. Real-time safe.
+    public func copyParameters(from other: GaussianPolicy) {
+        mean.copyParameters(from: other.mean)
+        logStd.copy(from: other.logStd)
+    }
+
     @inline(__always) public func std(_ i: Int) -> Float { expf(logStd[i]) }
 
     /// Runs the mean network on the first `batch` rows of `mean.input` and fills `means` and

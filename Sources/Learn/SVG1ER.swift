@@ -31,6 +31,10 @@ public final class SVG1ER {
         public var entropyBonus: Float = 0
         /// Floor of log σ (exploration never drops below σ = e^minLogStd in action units).
         public var minLogStd: Float = -5
+        /// Weight λ of the optional KL regulariser on replayed policy steps (SVG-SPEC §3 step 3;
+        /// 0: off), and the policy steps per burst: the reference π_θ is renewed every `klBurst`.
+        public var klWeight: Float = 0
+        public var klBurst = 10
         /// Soft target updates τ (Polyak averaging) instead of copying every C steps; nil: copy.
         public var polyak: Float? = nil
         /// Model and value steps per policy step (the policy step follows a fitted model and critic).
@@ -61,6 +65,10 @@ public final class SVG1ER {
         self.replay = replay
         self.hyperparameters = hyperparameters
         policyStep = ValueGradientPolicyStep(policy: policy, model: model, reward: reward, maxBatch: hyperparameters.batchSize)
+        if hyperparameters.klWeight > 0 {
+            policyStep.klWeight = hyperparameters.klWeight
+            policyStep.klReference = GaussianPolicy(copying: policy, maxBatch: hyperparameters.batchSize)
+        }
         batch = Minibatch(capacity: hyperparameters.batchSize, stateSize: replay.stateSize, actionSize: replay.actionSize)
         deltas = FloatBuffer(count: hyperparameters.batchSize * replay.stateSize)
         generator = Xoshiro256StarStar(seed: seed)
@@ -87,6 +95,9 @@ public final class SVG1ER {
     /// Step 3: the SVG(1) policy step on a fresh minibatch, with V̂_{s'} from the critic.
     public func policyUpdate() {
         let n = hyperparameters.batchSize
+        if let reference = policyStep.klReference, updates % max(hyperparameters.klBurst, 1) == 0 {
+            reference.copyParameters(from: policy)  // the start of a burst
+        }
         batch.sample(n, from: replay, generator: &generator)
         value.valueGradient(count: n, states: batch.nextStates.base, into: policyStep.valueGradients.base)
         meanWeight = policyStep.computeGradient(batch, gamma: hyperparameters.gamma, maximumWeight: hyperparameters.maximumImportanceWeight)

@@ -19,6 +19,12 @@ public final class ValueGradientPolicyStep {
     public let actionCotangents: FloatBuffer
     /// Inferred η per sample (rows of `actionSize`).
     public let eta: FloatBuffer
+    /// Optional KL regulariser (SVG-SPEC §3, step 3): the objective loses
+    /// λ · mean_b KL(π_θ(·|s_b) ‖ π_ref(·|s_b)), π_ref the policy at the start of the update burst.
+    /// For diagonal Gaussians, per dimension: KL = log σ₀ − log σ + (σ² + (μ − μ₀)²)/(2σ₀²) − ½,
+    /// ∂KL/∂μ = (μ − μ₀)/σ₀², ∂KL/∂log σ = σ²/σ₀² − 1. 0 (off) by default.
+    public var klWeight: Float = 0
+    public var klReference: GaussianPolicy?
 
     public init(policy: GaussianPolicy, model: DynamicsModel, reward: any TaskReward, maxBatch: Int) {
         self.policy = policy
@@ -63,6 +69,14 @@ public final class ValueGradientPolicyStep {
                 for i in 0..<S { valueGradients[b * S + i] = 0 }
             }
         }
+        let kl = klWeight > 0 ? klReference : nil
+        if let reference = kl {
+            for b in 0..<n {
+                let row = reference.mean.input(sample: b)
+                for i in 0..<S { row[i] = batch.state(b)[i] }
+            }
+            reference.forwardMean(batch: n)
+        }
         // v' f̂_a: the model's VJP with cotangent V̂_{s'}.
         model.vectorJacobianProduct(batch: n, cotangent: valueGradients.base, cotangentStride: S)
         policy.logStdGradient.zero()
@@ -77,9 +91,16 @@ public final class ValueGradientPolicyStep {
                 let fa = vfa[i] * model.saturationSlope(batch.action(b)[i], dimension: i)
                 let ga = batch.weights[b] * (Float(scratch.dAction[i]) + gamma * fa)
                 actionCotangents[b * A + i] = ga
-                policy.setMeanCotangent(sample: b, dimension: i, -ga * scale)  // descent on −J
                 // ∂a_i/∂log σ_i = σ_i η_i.
                 policy.logStdGradient[i] -= ga * policy.std(i) * eta[b * A + i] * scale
+                var meanCotangent = -ga  // descent on −J
+                if let reference = kl {
+                    let sigma = policy.std(i), sigma0 = reference.std(i)
+                    let inverseVariance0 = 1 / (sigma0 * sigma0)
+                    meanCotangent += klWeight * (policy.meanRow(b)[i] - reference.meanRow(b)[i]) * inverseVariance0
+                    policy.logStdGradient[i] += klWeight * (sigma * sigma * inverseVariance0 - 1) * scale
+                }
+                policy.setMeanCotangent(sample: b, dimension: i, meanCotangent * scale)
             }
         }
         mean.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)

@@ -68,6 +68,9 @@ struct Train: ParsableCommand {
     @Option(help: "Squash the policy mean into the actuator limits (true/false).")
     var squashMean: Bool?
 
+    @Option(help: "Weight λ of the KL regulariser on replayed policy steps (0: off).")
+    var klWeight: Float?
+
     @Option(help: "Entropy bonus α of the policy objective.")
     var entropyBonus: Float?
 
@@ -124,6 +127,7 @@ struct Train: ParsableCommand {
         if let valueScale { c.valueScale = valueScale }
         if let squashMean { c.squashMean = squashMean }
         if let entropyBonus { c.svg.entropyBonus = entropyBonus }
+        if let klWeight { c.svg.klWeight = klWeight }
         if let minStd {
             let half = PlantRegistry.make(c.plant).map { p in zip(p.actionLow, p.actionHigh).map { ($1 - $0) / 2 }.max() ?? 1 } ?? 1
             c.svg.minLogStd = Float(Foundation.log(Double(minStd) * half))

@@ -152,6 +152,14 @@ final class AlgorithmPropertyTests: XCTestCase {
         for _ in 0..<100 { trainer.step() }  // acting, storing, one update per step
         let stepAllocations = svgrt_thread_allocation_count() - stepsBefore
         XCTAssertEqual(stepAllocations, 0)
+        var withKL = c
+        withKL.svg.klWeight = 0.5
+        let klTrainer = try Trainer(withKL)
+        for _ in 0..<300 { klTrainer.step() }
+        let klBefore = svgrt_thread_allocation_count()
+        for _ in 0..<20 { klTrainer.svg1er.update() }
+        let klAllocations = svgrt_thread_allocation_count() - klBefore
+        XCTAssertEqual(klAllocations, 0, "SVG(1)-ER with the KL regulariser")
         trainer.svg0.update()
         let svg0Before = svgrt_thread_allocation_count()
         for _ in 0..<20 { trainer.svg0.update() }

@@ -10,8 +10,10 @@ import Training
 final class PolicyGradientTests: XCTestCase {
     /// SVG(1) on one real transition: ∇_θ of w·(r(s, π(s, η; θ)) + γ V̂(s + μ̂(s, π(s, η; θ)) + σ̂ ⊙ ξ)).
     func testSVG1PolicyGradientMatchesFiniteDifference() throws {
-        let cases: [(any Plant, Bool)] = [(Pendulum(), false), (Pendulum(), true), (Reacher(), true), (Swimmer(links: 3), false)]
-        for (plantIndex, (plant, squash)) in cases.enumerated() {
+        // (plant, squashed mean, KL regulariser weight)
+        let cases: [(any Plant, Bool, Float)] = [(Pendulum(), false, 0), (Pendulum(), true, 0), (Reacher(), true, 0),
+                                                 (Swimmer(links: 3), false, 0), (Pendulum(), true, 0.7), (Reacher(), false, 0.3)]
+        for (plantIndex, (plant, squash, klWeight)) in cases.enumerated() {
             let l = SmallLearner(plant: plant, seed: 10 + UInt64(plantIndex), squash: squash)
             let S = plant.observationSize, A = plant.actionSize
             var g = Xoshiro256StarStar(seed: 5)
@@ -34,6 +36,15 @@ final class PolicyGradientTests: XCTestCase {
             replay.add(sF, aF, next: s2F, logProbability: logThen)
             batch.take(0..<1, from: replay)
             let step = ValueGradientPolicyStep(policy: l.policy, model: l.model, reward: l.reward, maxBatch: 1)
+            // A reference policy near the current one, for the KL term.
+            let reference = GaussianPolicy(copying: l.policy, maxBatch: 1)
+            var kg = Xoshiro256StarStar(seed: 77)
+            for k in 0..<reference.mean.parameters.count { reference.mean.parameters[k] += 0.05 * kg.nextUniform(-1, 1) }
+            for i in 0..<A { reference.logStd[i] += 0.2 }
+            if klWeight > 0 {
+                step.klWeight = klWeight
+                step.klReference = reference
+            }
             let gamma: Float = 0.9
             l.value.valueGradient(count: 1, states: batch.nextStates.base, into: step.valueGradients.base)
             step.computeGradient(batch, gamma: gamma, maximumWeight: 5)
@@ -49,16 +60,26 @@ final class PolicyGradientTests: XCTestCase {
             let change0 = models.map { $0.forward(sD + aD)[0] }
             let modelStd = (0..<S).map { Double(l.model.std($0)) }
             let xi = (0..<S).map { (s2D[$0] - sD[$0] - change0[$0]) / modelStd[$0] }
+            let referenceMean = l.mean(ReferenceMLP(reference.mean), sD)
+            let logStd0 = (0..<A).map { Double(reference.logStd[$0]) }
             func objective(_ p: ReferenceMLP, logStd: [Double]) -> Double {
                 let mu = l.mean(p, sD)
                 let a = (0..<A).map { mu[$0] + Foundation.exp(logStd[$0]) * eta[$0] }
                 let change = models.map { $0.forward(sD + a)[0] }
                 let next = (0..<S).map { sD[$0] + change[$0] + modelStd[$0] * xi[$0] }
-                return w * (l.r(sD, a) + Double(gamma) * valueRef.forward(next)[0])
+                // KL(N(μ, σ²) ‖ N(μ₀, σ₀²)) per dimension, summed.
+                var kl = 0.0
+                for i in 0..<A {
+                    let variance: Double = Foundation.exp(2 * logStd[i])
+                    let variance0: Double = Foundation.exp(2 * logStd0[i])
+                    let difference: Double = mu[i] - referenceMean[i]
+                    kl += logStd0[i] - logStd[i] + (variance + difference * difference) / (2 * variance0) - 0.5
+                }
+                return w * (l.r(sD, a) + Double(gamma) * valueRef.forward(next)[0]) - Double(klWeight) * kl
             }
             let (analytic, numeric) = l.policyGradients(against: objective)
             let error = relativeError(analytic, numeric)
-            XCTAssertLessThan(error, 1e-3, "\(plant.name) (squash \(squash)): relative error \(error)")
+            XCTAssertLessThan(error, 1e-3, "\(plant.name) (squash \(squash), KL \(klWeight)): relative error \(error)")
             XCTAssertGreaterThan(numeric.map(abs).max()!, 1e-3, "\(plant.name): the gradient is trivially small")
         }
     }
