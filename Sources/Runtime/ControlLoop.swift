@@ -79,6 +79,13 @@ public final class ControlLoop: @unchecked Sendable {
     var previousLogProbability: Float = 0
     var previousStep: UInt32 = 0
     var episodeReturn: Float = 0
+    var episodeSteps = 0
+    var silentCycles = 0
+    /// Consecutive cycles without a SENSE after which the running episode is closed (reported
+    /// with the "plant silent" mark); the safe action keeps going out every cycle meanwhile.
+    public var silenceLimit = 10
+    /// Episodes closed because the plant went silent.
+    public private(set) var silentEpisodes = 0
     var generator: Xoshiro256StarStar
 
     public init(options: Options, client: PlantClient, policy: GaussianPolicy, parameters: TripleBuffer, ring: SPSCRing,
@@ -174,6 +181,8 @@ public final class ControlLoop: @unchecked Sendable {
                 ? start + period - options.phaseLeadNanoseconds : deadline + period
             if !received {
                 senseTimeouts += 1
+                silentCycles += 1
+                if silentCycles == silenceLimit && episodeSteps > 0 { reportEpisode(silent: true) }
                 for i in 0..<A { action[i] = safety.safeAction[i] }
                 safeActions += 1
                 beforeSend = Self.now()
@@ -182,6 +191,7 @@ public final class ControlLoop: @unchecked Sendable {
                 svgrt_trace_frame_sent(client.sendSequence)
                 previousValid = false
             } else {
+                silentCycles = 0
                 refreshPolicy()
                 for i in 0..<S { state[i] = client.observation[i] }
                 let flags = client.flags
@@ -200,6 +210,7 @@ public final class ControlLoop: @unchecked Sendable {
                         svgrt_trace_ring_drop(Int64(ring.dropped))
                     }
                     episodeReturn += client.reward
+                    episodeSteps += 1
                 }
                 if flags.contains(.episodeEnd) {
                     reportEpisode()
@@ -244,10 +255,10 @@ public final class ControlLoop: @unchecked Sendable {
         if let counter = allocationCounter, cycles > warmUpCycles { allocationsAfterWarmUp = counter() - allocationsAtWarmUp }
     }
 
-    func reportEpisode() {
+    func reportEpisode(silent: Bool = false) {
         report[0] = Float(episodes)
         report[1] = episodeReturn
-        report[2] = Float(client.stepIndex)
+        report[2] = Float(silent ? episodeSteps : Int(client.stepIndex))
         report[3] = Float(compute.percentile(0.99))
         report[4] = Float(wakeup.percentile(0.99))
         report[5] = Float(lateWakeupMisses + overrunMisses)
@@ -255,8 +266,11 @@ public final class ControlLoop: @unchecked Sendable {
         report[7] = Float(policyVersion)
         report[8] = Float(senseTimeouts)
         report[9] = Float(policyAgeCycles)
+        report[10] = silent ? 1 : 0
         progress.push(report)
+        if silent { silentEpisodes += 1 }
         episodes += 1
         episodeReturn = 0
+        episodeSteps = 0
     }
 }

@@ -18,7 +18,7 @@ public struct TransitionRecord: Sendable {
 
 /// Per-episode progress the control thread hands to the main thread (through its own ring):
 /// episode, return, steps, p99 compute ns, p99 wakeup ns, deadline misses, ring drops,
-/// policy version, sense timeouts, policy age in cycles.
+/// policy version, sense timeouts, policy age in cycles, 1 if closed because the plant went silent.
 public enum EpisodeReport {
-    public static let width = 10
+    public static let width = 11
 }

@@ -18,3 +18,24 @@ final class ControlLoopTests: XCTestCase {
         XCTAssertEqual(f.client.counters.totalRejected, 0)
     }
 }
+
+/// The plant goes silent mid-episode: the control thread keeps sending the safe action every
+/// cycle, stores nothing, and closes the episode once (reported as closed by silence).
+final class SilentPlantTests: XCTestCase {
+    func testSilentPlantGetsTheSafeActionAndTheEpisodeIsClosedOnce() throws {
+        let f = try OnlineFixture(rate: 1000, replayCapacity: 5_000, warmupTransitions: 64)
+        // 0.3 s after the start is mid-episode (episodes are 200 ticks = 0.2 s, counted from the handshake).
+        f.run(cycles: 1_000, midwayDelay: 0.3) { f.firmware.stop() }
+        XCTAssertEqual(f.control.cycles, 1_000, "the loop kept its period after the plant went silent")
+        XCTAssertGreaterThan(f.control.safeActions, 200)
+        XCTAssertEqual(f.control.safeActions, f.control.senseTimeouts)
+        XCTAssertEqual(f.control.silentEpisodes, 1, "episodes \(f.control.episodes), transitions \(f.learner.transitions.load(ordering: .relaxed)), safe \(f.control.safeActions), timeouts \(f.control.senseTimeouts)")
+        let row = UnsafeMutablePointer<Float>.allocate(capacity: EpisodeReport.width)
+        defer { row.deallocate() }
+        var silentReports = 0
+        while f.control.progress.pop(into: row) { if row[10] != 0 { silentReports += 1 } }
+        XCTAssertEqual(silentReports, 1)
+        // No transition was pushed after the plant went silent.
+        XCTAssertLessThan(f.learner.transitions.load(ordering: .relaxed) + f.ring.count, 1_000 - f.control.safeActions + 1)
+    }
+}

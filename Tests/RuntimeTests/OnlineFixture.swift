@@ -47,8 +47,8 @@ final class OnlineFixture {
     }
 
     /// Runs the learner and `cycles` control cycles on their own threads, then stops both and
-    /// the firmware.
-    func run(cycles: Int) {
+    /// the firmware. `midway`, if given, runs on this thread after `midwayDelay` seconds.
+    func run(cycles: Int, midwayDelay: Double = 0, midway: (() -> Void)? = nil) {
         let learnerThread = Thread { [learner] in learner.run() }
         learnerThread.start()
         while learner.version.load(ordering: .acquiring) == 0 { usleep(1000) }
@@ -58,6 +58,10 @@ final class OnlineFixture {
             done.store(true, ordering: .releasing)
         }
         controlThread.start()
+        if let midway {
+            usleep(UInt32(midwayDelay * 1e6))
+            midway()
+        }
         while !done.load(ordering: .acquiring) { usleep(5000) }
         learner.stop()
         usleep(50_000)
