@@ -12,18 +12,11 @@ import time
 
 import torch
 
+from pytorch_peer import mlp  # the same tanh MLP as the network benchmarks
+
 torch.set_num_threads(1)
 torch.manual_seed(0)
 S, A, B, GAMMA, WMAX, CLIP = 3, 1, 64, 0.99, 5.0, 10.0
-
-
-def mlp(sizes):
-    layers = []
-    for i in range(len(sizes) - 1):
-        layers.append(torch.nn.Linear(sizes[i], sizes[i + 1]))
-        if i < len(sizes) - 2:
-            layers.append(torch.nn.Tanh())
-    return torch.nn.Sequential(*layers)
 
 
 policy = mlp([S, 100, 100, A])
