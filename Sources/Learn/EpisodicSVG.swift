@@ -26,9 +26,8 @@ public final class EpisodicSVG {
         generator = Xoshiro256StarStar(seed: seed ^ 0x9E37_79B9)
     }
 
-    /// One update after an episode of `length` transitions that started at environment step
-    /// `episodeStart` (its transitions are the newest `length` in the replay).
-    public func update(algorithm: TrainingAlgorithm, episodeStart: Int, length: Int) {
+    /// One update after an episode of `length` transitions (the newest `length` in the replay).
+    public func update(algorithm: TrainingAlgorithm, length: Int) {
         let replay = learner.replay
         let gamma = learner.hyperparameters.gamma
         let clip = learner.hyperparameters.clipNorm

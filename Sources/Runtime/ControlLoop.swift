@@ -217,18 +217,21 @@ public final class ControlLoop: @unchecked Sendable {
                     previousValid = false
                 } else {
                     if flags.contains(.watchdogTripped) { svgrt_trace_plant_fault(Int32(FaultCode.watchdog.rawValue)) }
-                    policy.act(UnsafeBufferPointer(state), into: action, deterministic: options.deterministic, generator: &generator)
-                    let interventions = safety.nonFiniteGuards + safety.boxClamps + safety.rateLimits + safety.limitClamps + safety.stopsApplied
+                    var logProbability = policy.act(UnsafeBufferPointer(state), into: action,
+                                                    deterministic: options.deterministic, generator: &generator)
+                    let interventions = safety.interventions
                     safety.apply(action)
-                    if safety.nonFiniteGuards + safety.boxClamps + safety.rateLimits + safety.limitClamps + safety.stopsApplied != interventions {
+                    if safety.interventions != interventions {
                         svgrt_trace_safety_intervention(safety.stopsApplied > 0 ? 4 : 1)
+                        // The action sent is not the one sampled: store the density of the sent one.
+                        logProbability = policy.logDensity(action: UnsafeBufferPointer(action), mean: policy.meanRow(0))
                     }
                     beforeSend = Self.now()
                     client.sendAction(UnsafeBufferPointer(action))
                     afterSend = Self.now()
                     svgrt_trace_frame_sent(client.sendSequence)
                     // Remember (s, a as sent, log π(a|s)) for the next transition.
-                    previousLogProbability = policy.logDensity(action: UnsafeBufferPointer(action), mean: policy.meanRow(0))
+                    previousLogProbability = logProbability
                     for i in 0..<S { transition[i] = state[i] }
                     for i in 0..<A { transition[record.action + i] = action[i] }
                     previousValid = true

@@ -17,8 +17,6 @@ public final class LatencyHistogram {
 
     deinit { counts.deallocate() }
 
-    @inline(__always) static func index(_ value: Int) -> Int { histogramIndex(value) }
-
     /// Lower edge of bucket `i`.
     static func value(at i: Int) -> Int {
         if i < subBuckets { return i }

@@ -92,7 +92,7 @@ public final class Learner: @unchecked Sendable {
     public func run() {
         if let cpu = options.cpu { _ = svgrt_pin_to_cpu(cpu) }
         publish()
-        var sinceePublish = 0
+        var sincePublish = 0
         while !stopFlag.load(ordering: .relaxed) {
             drain()
             if checkpointRequested.load(ordering: .acquiring) {
@@ -106,10 +106,10 @@ public final class Learner: @unchecked Sendable {
                 let u = updates.add(1, ordering: .relaxed).newValue
                 svgrt_trace_learner_update(Int64(u), svg.modelLoss, svg.valueLoss, Int64(ControlLoop.now() - begin))
                 modelLossBits.store(svg.modelLoss.bitPattern, ordering: .relaxed)
-                sinceePublish += 1
-                if sinceePublish >= options.publishEvery {
+                sincePublish += 1
+                if sincePublish >= options.publishEvery {
                     publish()
-                    sinceePublish = 0
+                    sincePublish = 0
                 }
             } else {
                 var pause = timespec(tv_sec: 0, tv_nsec: 500_000)

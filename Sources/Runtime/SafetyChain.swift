@@ -16,6 +16,9 @@ public struct SafetyChain: Sendable {
 
     public private(set) var nonFiniteGuards = 0, boxClamps = 0, rateLimits = 0, limitClamps = 0, stopsApplied = 0
 
+    /// All interventions so far (a change between two reads means the action was altered).
+    public var interventions: Int { nonFiniteGuards + boxClamps + rateLimits + limitClamps + stopsApplied }
+
     public init(low: [Float], high: [Float], safeAction: [Float]? = nil) {
         self.low = low
         self.high = high

@@ -140,9 +140,9 @@ public final class Trainer {
         }
         if over {
             switch configuration.algorithm {
-            case .svg1: episodic.update(algorithm: .svg1, episodeStart: episodeStart, length: environmentSteps - episodeStart)
-            case .svgInfinity: episodic.update(algorithm: .svgInfinity, episodeStart: episodeStart, length: environmentSteps - episodeStart)
-            case .planner: episodic.update(algorithm: .planner, episodeStart: episodeStart, length: environmentSteps - episodeStart)
+            case .svg1: episodic.update(algorithm: .svg1, length: environmentSteps - episodeStart)
+            case .svgInfinity: episodic.update(algorithm: .svgInfinity, length: environmentSteps - episodeStart)
+            case .planner: episodic.update(algorithm: .planner, length: environmentSteps - episodeStart)
             case .svg1ER, .svg0: break
             }
             onEpisodeEnd(.episodeEnded(episode: episode, steps: environmentSteps, return: episodeReturn))

@@ -41,7 +41,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         var c = TrainingConfiguration()
         c.plant = plant
         // Soft target updates, τ = 0.01, rather than the paper's copy every C = 50 steps: on the
-        // pendulum (5 seeds, `Benchmarks/pendulum-learning`) every seed passed −200 by 3,000
+        // pendulum (5 seeds, `Benchmarks/learning/pendulum`) every seed passed −200 by 3,000
         // steps with τ = 0.01, against 2 of 5 with C = 50.
         c.svg.polyak = 0.01
         switch plant {

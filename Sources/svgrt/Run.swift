@@ -117,7 +117,7 @@ struct Run: ParsableCommand {
 
         // The plant: firmware-sim as a child process, or a board at --connect.
         var child: Process?
-        var firmwareLog = Pipe()
+        let firmwareLog = Pipe()
         var host = "127.0.0.1", plantPort = port
         if let connect {
             let parts = connect.split(separator: ":")
@@ -129,13 +129,11 @@ struct Run: ParsableCommand {
             guard FileManager.default.isExecutableFile(atPath: executable) else {
                 throw ValidationError("firmware-sim not found at \(executable): build it (swift build -c release) or pass --firmware / --connect")
             }
-            var schedule: [String] = noise.map { "\($0.0):noise=\($0.1)" } + gain.map { "\($0.0):gain=\($0.1)" }
-            if schedule.isEmpty { schedule = [] }
+            let schedule: [String] = noise.map { "\($0.0):noise=\($0.1)" } + gain.map { "\($0.0):gain=\($0.1)" }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["--plant", plant, "--mode", "realtime", "--tick-rate", "\(rate)", "--port", "\(port)",
                                  "--status-interval", "0", "--seed", "\(seed)"] + (schedule.isEmpty ? [] : ["--schedule", schedule.joined(separator: ",")])
-            firmwareLog = Pipe()
             process.standardError = firmwareLog
             try process.run()
             child = process

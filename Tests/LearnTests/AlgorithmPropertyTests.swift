@@ -167,9 +167,9 @@ final class AlgorithmPropertyTests: XCTestCase {
         XCTAssertEqual(svg0Allocations, 0, "SVG(0)")
         for algorithm in [TrainingAlgorithm.svgInfinity, .svg1, .planner] {
             trainer.episodic.fitStepsPerEpisode = 5
-            trainer.episodic.update(algorithm: algorithm, episodeStart: 0, length: 200)
+            trainer.episodic.update(algorithm: algorithm, length: 200)
             let episodicBefore = svgrt_thread_allocation_count()
-            trainer.episodic.update(algorithm: algorithm, episodeStart: 0, length: 200)
+            trainer.episodic.update(algorithm: algorithm, length: 200)
             let episodicAllocations = svgrt_thread_allocation_count() - episodicBefore
             XCTAssertEqual(episodicAllocations, 0, "\(algorithm)")
         }
