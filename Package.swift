@@ -9,20 +9,40 @@ import Foundation
 
 // The CPU the SIMD kernels are compiled for. The fused multiply-add shim (Sources/_NetShims) only
 // becomes one vector instruction when clang is told the CPU has FMA; without it a batch-1 policy
-// forward is ~75× slower (SWIFT-RT-NOTES). Defaults: x86-64-v3 (Haswell and later: AVX2 + FMA) on
-// x86_64 hosts; nothing on aarch64, where FMA is baseline. Override for a board with
-// SVGRT_CPU_FLAGS, e.g. SVGRT_CPU_FLAGS="-mcpu=cortex-a72" or SVGRT_CPU_FLAGS="" (portable, slow).
+// forward is ~75× slower (SWIFT-RT-NOTES). Defaults on an x86_64 host: x86-64-v4 (AVX-512) when
+// the host's /proc/cpuinfo lists avx512f, avx512bw, avx512dq and avx512vl, else x86-64-v3 (AVX2 +
+// FMA); nothing on aarch64, where FMA is baseline. Override for a board with SVGRT_CPU_FLAGS, e.g.
+// SVGRT_CPU_FLAGS="-mcpu=cortex-a72" or SVGRT_CPU_FLAGS="" (portable, slow).
+let hostHasAVX512: Bool = {
+    #if arch(x86_64) && os(Linux)
+    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+    else { return false }
+    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    return ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains)
+    #else
+    return false
+    #endif
+}()
 let cpuFlags: [String] = {
     if let flags = ProcessInfo.processInfo.environment["SVGRT_CPU_FLAGS"] {
         return flags.split(separator: " ").map(String.init)
     }
     #if arch(x86_64)
-    return ["-march=x86-64-v3"]
+    return [hostHasAVX512 ? "-march=x86-64-v4" : "-march=x86-64-v3"]
     #else
     return []
     #endif
 }()
-let simdSwiftSettings: [SwiftSetting] = cpuFlags.isEmpty ? [] : [.unsafeFlags(cpuFlags.flatMap { ["-Xcc", $0] })]
+// The 16-lane kernels (Sources/Net/MatrixKernels+Wide.swift) when the target has AVX-512;
+// SVGRT_WIDE_VECTORS=1 or 0 forces them on or off.
+let wideVectors: Bool = {
+    if let forced = ProcessInfo.processInfo.environment["SVGRT_WIDE_VECTORS"] { return forced == "1" }
+    return cpuFlags.contains { $0.contains("x86-64-v4") || $0.contains("avx512f") }
+}()
+let simdSwiftSettings: [SwiftSetting] =
+    (cpuFlags.isEmpty ? [] : [.unsafeFlags(cpuFlags.flatMap { ["-Xcc", $0] })])
+    + (wideVectors ? [.define("SVGRT_WIDE_VECTORS")] : [])
 let simdCSettings: [CSetting] = cpuFlags.isEmpty ? [] : [.unsafeFlags(cpuFlags)]
 
 let package = Package(

@@ -23,4 +23,21 @@ svgrt_fma8_scalar(float a, svgrt_float8 b, svgrt_float8 c) {
     return __builtin_elementwise_fma(splat, b, c);
 }
 
+/// The 16-lane forms, for the wide kernels (`SVGRT_WIDE_VECTORS`, one `zmm` register with
+/// AVX-512; two `ymm` or four NEON registers elsewhere).
+typedef float svgrt_float16 __attribute__((ext_vector_type(16)));
+
+/// a * b + c, lane-wise, fused (one rounding), 16 lanes.
+static inline __attribute__((always_inline)) svgrt_float16
+svgrt_fma16(svgrt_float16 a, svgrt_float16 b, svgrt_float16 c) {
+    return __builtin_elementwise_fma(a, b, c);
+}
+
+/// a * b + c for a scalar broadcast a, lane-wise, fused, 16 lanes.
+static inline __attribute__((always_inline)) svgrt_float16
+svgrt_fma16_scalar(float a, svgrt_float16 b, svgrt_float16 c) {
+    svgrt_float16 splat = a;
+    return __builtin_elementwise_fma(splat, b, c);
+}
+
 #endif
