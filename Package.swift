@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "Random"),
         .target(name: "Net", dependencies: ["_NetShims", "Checksum", "Random"], swiftSettings: simdSwiftSettings),
         .target(name: "Plants", dependencies: ["Random"]),
-        .target(name: "Learn", dependencies: ["Net"], swiftSettings: simdSwiftSettings),
+        .target(name: "Learn", dependencies: ["Net", "Checksum"], swiftSettings: simdSwiftSettings),
         .target(name: "Training", dependencies: ["Learn", "Plants", "Net"]),
         .executableTarget(
             name: "svgrt",
@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: ["Runtime", "Learn", "Link", "Net", "Training", "Plants", "TraceAnalysis", "_AllocationCounter", "TestSupport",
-                           "firmware-sim"]),
+                           "firmware-sim", "svgrt"]),
         .testTarget(
             name: "LinkTests",
             dependencies: ["Link", "Plants", "Random", "_AllocationCounter", "_LinkShims", "TestSupport", "firmware-sim"]),

@@ -1,3 +1,4 @@
+import Checksum
 import Net
 #if canImport(Glibc)
 import Glibc
@@ -144,6 +145,14 @@ public final class GaussianPolicy {
         meanOptimizer.step(parameters: mean.parameters, gradients: mean.gradients)
         logStdOptimizer.step(parameters: logStd, gradients: logStdGradient)
         for i in 0..<actionSize { logStd[i] = min(max(logStd[i], minLogStd), maxLogStd) }
+    }
+
+    /// CRC-32C of the mean network's parameter block followed by log σ: the same bytes the
+    /// learner publishes to the control thread, so two policies with equal fingerprints act alike
+    /// (logged by `svgrt run` for the policy control starts from).
+    public func parameterFingerprint() -> UInt32 {
+        let crc = CRC32C.update(0, mean.parameters.base, count: mean.parameters.count * MemoryLayout<Float>.stride)
+        return CRC32C.update(crc, logStd.base, count: actionSize * MemoryLayout<Float>.stride)
     }
 
     /// The policy's parameters as archive records (checkpoints, hand-off).

@@ -29,6 +29,13 @@ func startThread(_ body: @escaping () -> Void) -> UInt {
     return thread
 }
 
+/// Copies a published parameter block (mean network, then log σ) into `policy`.
+func loadPublished(into policy: GaussianPolicy, from block: UnsafePointer<Float>) {
+    let n = policy.mean.parameters.count
+    policy.mean.parameters.base.update(from: block, count: n)
+    for i in 0..<policy.actionSize { policy.logStd[i] = block[n + i] }
+}
+
 /// `svgrt run`: controls a plant over the wire at the control rate while SVG(1)-ER learns on
 /// another thread; one progress line per episode; a report at the end.
 struct Run: ParsableCommand {
@@ -200,6 +207,12 @@ struct Run: ParsableCommand {
         }
         let learnerThread = startThread { learner.run() }
         while learner.version.load(ordering: .acquiring) == 0 { usleep(1000) }
+        // The policy control starts from (version 1: the restored one with --resume).
+        if toMonitor.takeNewest() != nil {
+            loadPublished(into: monitorPolicy, from: toMonitor.readBlock)
+            log(String(format: "svgrt run: control starts from policy v1, fingerprint %08x (CRC-32C of its parameters)",
+                       monitorPolicy.parameterFingerprint()))
+        }
         let controlThread = startThread { control.run() }
         while !control.setUpDone.load(ordering: .acquiring) { usleep(1000) }
         log("svgrt run: control thread: \(control.setupReport)"
@@ -217,10 +230,7 @@ struct Run: ParsableCommand {
         defer { reportRow.deallocate() }
         func evaluateNow(_ t: Double) {
             guard let _ = toMonitor.takeNewest() else { return }
-            let block = toMonitor.readBlock
-            let n = monitorPolicy.mean.parameters.count
-            monitorPolicy.mean.parameters.base.update(from: block, count: n)
-            for i in 0..<A { monitorPolicy.logStd[i] = block[n + i] }
+            loadPublished(into: monitorPolicy, from: toMonitor.readBlock)
             let value = Evaluation.meanReturn(policy: monitorPolicy, plant: PlantRegistry.make(plant)!)
             evaluations.append((t, value))
             log(String(format: "  evaluation at %.0f s: %.1f (deterministic policy, reference starts)", t, value))

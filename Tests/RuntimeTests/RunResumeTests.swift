@@ -1,0 +1,51 @@
+import Foundation
+import TestSupport
+import Training
+import XCTest
+
+/// `svgrt run --resume` end to end (issue 5 §4): a run on firmware-sim checkpoints at its clean
+/// stop; a second run resumed from that folder starts controlling with exactly the saved policy
+/// (not a fresh random one) and with the saved replay contents.
+final class RunResumeTests: XCTestCase {
+    /// Runs `svgrt run ARGS` to completion and returns its stderr.
+    func svgrtRun(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
+        process.arguments = ["run"] + arguments
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, text)
+        return text
+    }
+
+    /// The fingerprint in "control starts from policy v1, fingerprint XXXXXXXX".
+    func startFingerprint(_ log: String) -> String? {
+        guard let range = log.range(of: #"control starts from policy v1, fingerprint [0-9a-f]{8}"#, options: .regularExpression)
+        else { return nil }
+        return String(log[range].suffix(8))
+    }
+
+    func testResumedRunStartsFromTheSavedPolicyAndReplay() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("svgrt-resume-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let first = try svgrtRun(["--duration", "5", "--output", folder + "/first", "--checkpoint-every", "0",
+                                  "--evaluation-interval", "100", "--seed", "4"])
+
+        // What the first run saved at its clean stop.
+        let saved = try Trainer(TrainingConfiguration.defaults(for: "pendulum"))
+        try saved.restore(from: folder + "/first/checkpoint.svgp")
+        let savedFingerprint = String(format: "%08x", saved.policy.parameterFingerprint())
+        XCTAssertGreaterThan(saved.replay.count, 200, "the first run stored too few transitions:\n\(first)")
+        let freshFingerprint = try XCTUnwrap(startFingerprint(first), first)
+        XCTAssertNotEqual(freshFingerprint, savedFingerprint, "the first run's policy never changed:\n\(first)")
+
+        let second = try svgrtRun(["--resume", folder + "/first", "--duration", "1", "--output", folder + "/second",
+                                   "--evaluation-interval", "100", "--seed", "4"])
+        XCTAssertEqual(startFingerprint(second), savedFingerprint, second)
+        XCTAssertTrue(second.contains("resumed the policy, model, critic and \(saved.replay.count) replayed transitions"), second)
+    }
+}
