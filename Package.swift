@@ -98,6 +98,8 @@ let package = Package(
             name: "firmware-sim",
             dependencies: ["Plants", "Link", "Random", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "firmware-sim"),
+        // The control loop under RealtimeSanitizer; scripts/rtsan-check links clang's runtime into it.
+        .executableTarget(name: "rtsan-check", dependencies: ["Runtime", "Learn", "Link", "Training"]),
         .target(name: "_AllocationCounter"),
         .testTarget(
             name: "NetTests",

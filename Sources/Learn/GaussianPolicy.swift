@@ -5,8 +5,8 @@ import Glibc
 #endif
 
 /// The re-parameterised Gaussian policy of SVG-SPEC §1: a = μ_θ(s) + σ ⊙ η, η ~ N(0, I), with log σ
-/// a learned per-dimension parameter (state-independent, as in the paper).
-/// π_s = μ_s, π_θ = μ_θ, and ∂a_i/∂log σ_i = σ_i η_i.
+/// a learned per-dimension parameter (state-independent, as in the paper) or, as an option, a
+/// function of the state. π_s = μ_s (+ σ_s η), π_θ = μ_θ, and ∂a_i/∂log σ_i = σ_i η_i.
 ///
 /// With actuator limits the mean is squashed into them: μ = c + h ⊙ tanh(z_θ(s)), c and h the
 /// centre and half-range of the box, z a tanh MLP. Without the squash the mean of an unbounded
@@ -14,12 +14,21 @@ import Glibc
 /// deterministic pendulum policy ended at full torque (measured: 2 of 5 seeds). Actions are
 /// still μ + σ η and may leave the box; the plant saturates them.
 ///
+/// State-dependent σ (`stateDependentStd`): the network gets a second head of A outputs ℓ(s)
+/// and log σ_i(s) = clamp(logStd_i + ℓ_i(s), minLogStd, maxLogStd); `logStd` stays as a learned
+/// per-dimension offset. The clamp passes no gradient where it is active.
+///
+/// Per-sample σ: after `forwardMean(batch:)`, `sampleLogStd(b, i)` and `sampleStd(b, i)` hold
+/// log σ_i(s_b) and σ_i(s_b) for either kind; gradients with respect to log σ_i(s_b) go through
+/// `addLogStdGradient(sample:dimension:_:)`.
+///
 /// Real-time safe after `init`: acting, log-densities, noise inference and the gradient steps
 /// allocate nothing.
 public final class GaussianPolicy {
-    /// μ_θ: observation → action mean.
+    /// The network: observation → z (the pre-squash mean, outputs 0..<A), then ℓ (the σ head,
+    /// outputs A..<2A) when `stateDependentStd`.
     public let mean: MLP
-    /// log σ per action dimension, and its gradient.
+    /// log σ per action dimension (the offset of the σ head when state-dependent), and its gradient.
     public let logStd: FloatBuffer
     public let logStdGradient: FloatBuffer
     public let meanOptimizer: Adam
@@ -28,16 +37,20 @@ public final class GaussianPolicy {
     public var minLogStd: Float = -5, maxLogStd: Float = 1
     /// Centre and half-range of the squash (nil: μ = z, unbounded).
     public let actionCenter: [Float]?, actionHalfRange: [Float]?
+    /// σ depends on the state (a second network head) rather than per dimension only.
+    public let stateDependentStd: Bool
     /// μ and dμ/dz of the last `forwardMean`, rows of `actionSize`.
     public let means: FloatBuffer, meanSlopes: FloatBuffer
+    /// log σ(s) of the last `forwardMean`, rows of `actionSize`, and d log σ/dℓ (1, or 0 where clamped).
+    public let logStds: FloatBuffer, logStdSlopes: FloatBuffer
 
     public var observationSize: Int { mean.inputSize }
-    public var actionSize: Int { mean.outputSize }
+    public let actionSize: Int
 
     /// A policy with hidden layers `hidden`, initial σ `initialStd`, Adam step `learningRate`.
     public init(observationSize: Int, actionSize: Int, hidden: [Int], maxBatch: Int, initialStd: Float,
                 learningRate: Float, actionLow: [Float]? = nil, actionHigh: [Float]? = nil,
-                generator: inout Xoshiro256StarStar) {
+                stateDependentStd: Bool = false, generator: inout Xoshiro256StarStar) {
         if let actionLow, let actionHigh {
             actionCenter = zip(actionLow, actionHigh).map { ($0 + $1) / 2 }
             actionHalfRange = zip(actionLow, actionHigh).map { ($1 - $0) / 2 }
@@ -45,11 +58,16 @@ public final class GaussianPolicy {
             actionCenter = nil
             actionHalfRange = nil
         }
+        self.actionSize = actionSize
+        self.stateDependentStd = stateDependentStd
         means = FloatBuffer(count: maxBatch * actionSize)
         meanSlopes = FloatBuffer(count: maxBatch * actionSize)
-        mean = MLP(layerSizes: [observationSize] + hidden + [actionSize], maxBatch: maxBatch)
+        logStds = FloatBuffer(count: maxBatch * actionSize)
+        logStdSlopes = FloatBuffer(count: maxBatch * actionSize)
+        let outputs = stateDependentStd ? 2 * actionSize : actionSize
+        mean = MLP(layerSizes: [observationSize] + hidden + [outputs], maxBatch: maxBatch)
         mean.initializeParameters(using: &generator)
-        // Start near a zero mean (small last layer), so early actions are the noise's.
+        // Start near a zero mean and ℓ (small last layer), so early actions are the noise's.
         let last = mean.layers.last!
         for i in 0..<last.inputs {
             for o in 0..<last.outputs { mean.parameters[last.weightIndex(output: o, input: i)] *= 0.1 }
@@ -68,10 +86,12 @@ public final class GaussianPolicy {
         let low = zip(other.actionCenter ?? [], other.actionHalfRange ?? []).map { $0 - $1 }
         let high = zip(other.actionCenter ?? [], other.actionHalfRange ?? []).map { $0 + $1 }
         let sizes = other.mean.layerSizes
-        self.init(observationSize: sizes[0], actionSize: sizes[sizes.count - 1], hidden: Array(sizes.dropFirst().dropLast()),
+        self.init(observationSize: sizes[0], actionSize: other.actionSize, hidden: Array(sizes.dropFirst().dropLast()),
                   maxBatch: maxBatch, initialStd: 1, learningRate: 0,
                   actionLow: other.actionCenter == nil ? nil : low, actionHigh: other.actionCenter == nil ? nil : high,
-                  generator: &unused)
+                  stateDependentStd: other.stateDependentStd, generator: &unused)
+        minLogStd = other.minLogStd
+        maxLogStd = other.maxLogStd
         copyParameters(from: other)
     }
 
@@ -81,22 +101,43 @@ public final class GaussianPolicy {
         logStd.copy(from: other.logStd)
     }
 
-    @inline(__always) public func std(_ i: Int) -> Float { expf(logStd[i]) }
+    /// σ_i of the per-dimension parameter (the whole σ when not state-dependent).
+    @inline(__always) public func dimensionStd(_ i: Int) -> Float { expf(logStd[i]) }
 
-    /// Runs the mean network on the first `batch` rows of `mean.input` and fills `means` and
-    /// `meanSlopes`. Real-time safe.
+    /// log σ_i(s_b) of row `b` after `forwardMean`.
+    @inline(__always) public func sampleLogStd(_ b: Int, _ i: Int) -> Float { logStds[b * actionSize + i] }
+
+    /// σ_i(s_b) of row `b` after `forwardMean`.
+    @inline(__always) public func sampleStd(_ b: Int, _ i: Int) -> Float { expf(logStds[b * actionSize + i]) }
+
+    /// Runs the network on the first `batch` rows of `mean.input` and fills `means`, `meanSlopes`,
+    /// `logStds` and `logStdSlopes`; with a σ head, zeroes its output cotangents (ready for
+    /// `addLogStdGradient`). Real-time safe.
     public func forwardMean(batch: Int) {
         mean.forward(batch: batch)
         for b in 0..<batch {
             let z = mean.output(sample: b)
+            let g = stateDependentStd ? mean.outputGradient(sample: b) : z
             for i in 0..<actionSize {
+                let k = b * actionSize + i
                 if let c = actionCenter, let h = actionHalfRange {
                     let t = Tanh.value(z[i])
-                    means[b * actionSize + i] = c[i] + h[i] * t
-                    meanSlopes[b * actionSize + i] = h[i] * (1 - t * t)
+                    means[k] = c[i] + h[i] * t
+                    meanSlopes[k] = h[i] * (1 - t * t)
                 } else {
-                    means[b * actionSize + i] = z[i]
-                    meanSlopes[b * actionSize + i] = 1
+                    means[k] = z[i]
+                    meanSlopes[k] = 1
+                }
+                if stateDependentStd {
+                    let raw = logStd[i] + z[actionSize + i]
+                    let clamped = min(max(raw, minLogStd), maxLogStd)
+                    logStds[k] = clamped
+                    logStdSlopes[k] = clamped == raw ? 1 : 0
+                    g[actionSize + i] = 0
+                } else {
+                    // `step()` keeps the parameter in range; nothing is clamped here.
+                    logStds[k] = logStd[i]
+                    logStdSlopes[k] = 1
                 }
             }
         }
@@ -105,9 +146,25 @@ public final class GaussianPolicy {
     /// μ of row `b` after `forwardMean`.
     @inline(__always) public func meanRow(_ b: Int) -> UnsafeMutablePointer<Float> { means.base + b * actionSize }
 
-    /// Sets dL/dμ_i of row `b` as the mean network's output cotangent (through the squash).
+    /// Sets dL/dμ_i of row `b` as the network's output cotangent (through the squash).
     @inline(__always) public func setMeanCotangent(sample b: Int, dimension i: Int, _ g: Float) {
         mean.outputGradient(sample: b)[i] = g * meanSlopes[b * actionSize + i]
+    }
+
+    /// Adds dL/d log σ_i(s_b) = `g`: to `logStdGradient[i]` and, with a σ head, to the head's
+    /// output cotangent of row `b` (both through the clamp). Call after `forwardMean` and before
+    /// the network's backward pass.
+    @inline(__always) public func addLogStdGradient(sample b: Int, dimension i: Int, _ g: Float) {
+        let dl = g * logStdSlopes[b * actionSize + i]
+        logStdGradient[i] += dl
+        if stateDependentStd { mean.outputGradient(sample: b)[actionSize + i] += dl }
+    }
+
+    /// Sets the σ head's output cotangent of row `b` to dL/d log σ_i(s_b) = `g` (through the
+    /// clamp), leaving `logStdGradient` alone: for a backward pass that asks only the input
+    /// gradient (π_s of SVG(∞)). No effect without a σ head.
+    @inline(__always) public func setLogStdHeadCotangent(sample b: Int, dimension i: Int, _ g: Float) {
+        if stateDependentStd { mean.outputGradient(sample: b)[actionSize + i] = g * logStdSlopes[b * actionSize + i] }
     }
 
     /// Batch-1 action for `observation` into `action`: mean + σ η with fresh η (or the mean
@@ -122,19 +179,21 @@ public final class GaussianPolicy {
         var logDensity: Float = 0
         for i in 0..<actionSize {
             let eta: Float = deterministic ? 0 : Float(generator.nextGaussian())
-            action[i] = mu[i] + std(i) * eta
-            logDensity += -0.5 * eta * eta - logStd[i] - 0.918_938_5  // −½ log 2π
+            action[i] = mu[i] + sampleStd(0, i) * eta
+            logDensity += -0.5 * eta * eta - sampleLogStd(0, i) - 0.918_938_5  // −½ log 2π
         }
         return logDensity
     }
 
-    /// log π(a|s) of a diagonal Gaussian with mean `mu`.
+    /// log π(a|s_b) of the diagonal Gaussian of row `b` after `forwardMean`.
     @inline(__always)
-    public func logDensity(action a: UnsafeBufferPointer<Float>, mean mu: UnsafeMutablePointer<Float>) -> Float {
+    public func logDensity(action a: UnsafeBufferPointer<Float>, sample b: Int) -> Float {
+        let mu = meanRow(b)
         var total: Float = 0
         for i in 0..<actionSize {
-            let eta = (a[i] - mu[i]) / std(i)
-            total += -0.5 * eta * eta - logStd[i] - 0.918_938_5
+            let logSigma = sampleLogStd(b, i)
+            let eta = (a[i] - mu[i]) / expf(logSigma)
+            total += -0.5 * eta * eta - logSigma - 0.918_938_5
         }
         return total
     }

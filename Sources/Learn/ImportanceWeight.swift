@@ -24,7 +24,7 @@ extension Minibatch {
         policy.forwardMean(batch: count)
         for b in 0..<count {
             weights[b] = truncatedImportanceWeight(
-                logDensityNow: policy.logDensity(action: UnsafeBufferPointer(start: action(b), count: actionSize), mean: policy.meanRow(b)),
+                logDensityNow: policy.logDensity(action: UnsafeBufferPointer(start: action(b), count: actionSize), sample: b),
                 logDensityThen: logProbabilities[b], maximum: maximum)
         }
     }

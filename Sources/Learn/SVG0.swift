@@ -45,7 +45,7 @@ public final class SVG0 {
         }
         policy.forwardMean(batch: n)
         for b in 0..<n {
-            for i in 0..<A { nextActions[b * A + i] = policy.meanRow(b)[i] + policy.std(i) * Float(generator.nextGaussian()) }
+            for i in 0..<A { nextActions[b * A + i] = policy.meanRow(b)[i] + policy.sampleStd(b, i) * Float(generator.nextGaussian()) }
         }
         criticLoss = critic.fitStep(batch, nextActions: nextActions.base, gamma: hyperparameters.gamma, clipNorm: hyperparameters.clipNorm)
 
@@ -61,10 +61,11 @@ public final class SVG0 {
         let scale = 1 / Float(n)
         for b in 0..<n {
             for i in 0..<A {
-                let eta = (batch.action(b)[i] - policy.meanRow(b)[i]) / policy.std(i)
+                let sigma = policy.sampleStd(b, i)
+                let eta = (batch.action(b)[i] - policy.meanRow(b)[i]) / sigma
                 let qa = actionGradients[b * A + i]
                 policy.setMeanCotangent(sample: b, dimension: i, -qa * scale)
-                policy.logStdGradient[i] -= qa * policy.std(i) * eta * scale
+                policy.addLogStdGradient(sample: b, dimension: i, -qa * sigma * eta * scale)
             }
         }
         mean.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)

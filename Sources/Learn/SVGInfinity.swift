@@ -74,9 +74,11 @@ public final class SVGInfinity {
             policy.forwardMean(batch: 1)
             let mu = policy.meanRow(0)
             for i in 0..<A {
-                etaRow[i] = (a[i] - mu[i]) / policy.std(i)
+                etaRow[i] = (a[i] - mu[i]) / policy.sampleStd(0, i)
                 actionCotangent[i] = Float(scratch.dAction[i]) + gamma * vmu[S + i] * model.saturationSlope(a[i], dimension: i)
                 policy.setMeanCotangent(sample: 0, dimension: i, actionCotangent[i])
+                // With state-dependent σ, π_s also has σ_s η: cotangent g_a σ η on the σ head.
+                policy.setLogStdHeadCotangent(sample: 0, dimension: i, actionCotangent[i] * policy.sampleStd(0, i) * etaRow[i])
             }
             // g_a π_s.
             mean.backward(batch: 1, parameterGradients: .skip, inputGradient: true)
@@ -87,7 +89,8 @@ public final class SVGInfinity {
             // γᵗ g_a π_θ into the (descent) gradients.
             for i in 0..<A {
                 policy.setMeanCotangent(sample: 0, dimension: i, -discount * actionCotangent[i])
-                policy.logStdGradient[i] -= discount * actionCotangent[i] * policy.std(i) * etaRow[i]
+                policy.setLogStdHeadCotangent(sample: 0, dimension: i, 0)
+                policy.addLogStdGradient(sample: 0, dimension: i, -discount * actionCotangent[i] * policy.sampleStd(0, i) * etaRow[i])
             }
             mean.backward(batch: 1, parameterGradients: .accumulate, inputGradient: false)
             vNext.copy(from: vState)

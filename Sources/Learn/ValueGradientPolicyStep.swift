@@ -56,9 +56,9 @@ public final class ValueGradientPolicyStep {
             let mu = policy.meanRow(b)
             var logDensity: Float = 0
             for i in 0..<A {
-                let e = (batch.action(b)[i] - mu[i]) / policy.std(i)
+                let e = (batch.action(b)[i] - mu[i]) / policy.sampleStd(b, i)
                 eta[b * A + i] = e
-                logDensity += -0.5 * e * e - policy.logStd[i] - 0.918_938_5
+                logDensity += -0.5 * e * e - policy.sampleLogStd(b, i) - 0.918_938_5
             }
             let w = maximumWeight.map {
                 truncatedImportanceWeight(logDensityNow: logDensity, logDensityThen: batch.logProbabilities[b], maximum: $0)
@@ -92,13 +92,13 @@ public final class ValueGradientPolicyStep {
                 let ga = batch.weights[b] * (Float(scratch.dAction[i]) + gamma * fa)
                 actionCotangents[b * A + i] = ga
                 // ∂a_i/∂log σ_i = σ_i η_i.
-                policy.logStdGradient[i] -= ga * policy.std(i) * eta[b * A + i] * scale
+                policy.addLogStdGradient(sample: b, dimension: i, -ga * policy.sampleStd(b, i) * eta[b * A + i] * scale)
                 var meanCotangent = -ga  // descent on −J
                 if let reference = kl {
-                    let sigma = policy.std(i), sigma0 = reference.std(i)
+                    let sigma = policy.sampleStd(b, i), sigma0 = reference.sampleStd(b, i)
                     let inverseVariance0 = 1 / (sigma0 * sigma0)
                     meanCotangent += klWeight * (policy.meanRow(b)[i] - reference.meanRow(b)[i]) * inverseVariance0
-                    policy.logStdGradient[i] += klWeight * (sigma * sigma * inverseVariance0 - 1) * scale
+                    policy.addLogStdGradient(sample: b, dimension: i, klWeight * (sigma * sigma * inverseVariance0 - 1) * scale)
                 }
                 policy.setMeanCotangent(sample: b, dimension: i, meanCotangent * scale)
             }
@@ -108,7 +108,8 @@ public final class ValueGradientPolicyStep {
     }
 
     /// Clips and applies the gradient computed by `computeGradient`, with an entropy bonus α
-    /// (∂(α Σ log σ_i)/∂log σ_i = α, added to the ascent direction).
+    /// (∂(α Σ log σ_i)/∂log σ_i = α, added to the ascent direction). With state-dependent σ the
+    /// bonus acts on the per-dimension offset only (it raises σ(s) alike for every state).
     public func applyGradient(clipNorm: Float, entropyBonus: Float = 0) {
         for i in 0..<policy.actionSize { policy.logStdGradient[i] -= entropyBonus }
         GradientClipping.clip(policy.mean.gradients, maxNorm: clipNorm)

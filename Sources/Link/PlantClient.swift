@@ -221,9 +221,10 @@ public final class PlantClient {
     /// Waits up to `timeoutMicroseconds` for the next SENSE; true if one arrived.
     public func receiveSense(timeoutMicroseconds: Int) -> Bool {
         let deadline = monotonicMicroseconds() + timeoutMicroseconds
-        while case let left = deadline - monotonicMicroseconds(), left > 0 {
-            if case .sense = receiveOne(timeout: left) { return true }
-        }
+        // At least one look, so a timeout of 0 polls what is already queued.
+        repeat {
+            if case .sense = receiveOne(timeout: max(deadline - monotonicMicroseconds(), 0)) { return true }
+        } while monotonicMicroseconds() < deadline
         return false
     }
 

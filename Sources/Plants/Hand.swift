@@ -10,9 +10,15 @@ import Glibc
 ///
 /// The paper gives no constants; ours: |ḣ| ≤ 1 m/s per axis; ball 1 kg; spring 20 N/m; damping
 /// 2 N·s/m; gravity 9.81 m/s² along −y; random force N(0, 1 N²) per axis per step; semi-implicit
-/// Euler. Two random targets per episode, uniform in [−1, 1]²: one for the hand, one for the ball
-/// (the paper's d(hand, 0) is the special case of a hand target at the origin). Reset: hand and
-/// ball at rest at random points in [−0.5, 0.5]².
+/// Euler. Two random targets per episode (the paper's d(hand, 0) is the special case of a hand
+/// target at the origin): the hand's uniform in [−1, 1]², the ball's where the ball would hang
+/// under the hand at its target (m g / k = 0.49 m below it) moved by a uniform random point of a
+/// disc of radius `ballTargetRadius` = 0.25 m. So the ball can always be brought to its target,
+/// but off the rest point it must be swinging through it at the final step: the timing is what
+/// the policy must learn. (With both targets uniform and independent, as first built, the ball
+/// target was mostly out of reach — a 1 m/s hand swings a 20 N/m, 2 N·s/m ball only ≈ 0.5 m
+/// off its rest point — and every policy scored near −13.) Reset: hand and ball at rest at
+/// random points in [−0.5, 0.5]².
 /// Observation (h_x, h_y, b_x, b_y, v_x, v_y, g^hand_x, g^hand_y, g^ball_x, g^ball_y, t/T) — time in
 /// the state, as the paper's. Reward α₁ ‖a‖² each step, α₁ = −0.001; terminal reward
 /// α₂ [d(hand, g^hand) + d(ball, g^ball)], α₂ = −10, of the final observation. γ = 1.
@@ -31,6 +37,8 @@ public final class Hand: Plant {
     public static let ballMass = 1.0, springConstant = 20.0, damping = 2.0, gravity = 9.81
     public static let randomForceStandardDeviation = 1.0
     public static let actionPenalty = -0.001, terminalWeight = -10.0
+    /// Radius of the disc around the ball's rest point under the hand target that holds the ball target, m.
+    public static let ballTargetRadius = 0.25
 
     /// hand (2), ball (2), ball velocity (2), hand target (2), ball target (2).
     var state = [Double](repeating: 0, count: 10)
@@ -42,7 +50,13 @@ public final class Hand: Plant {
     public func reset(using generator: inout Xoshiro256StarStar) {
         for i in 0..<4 { state[i] = -0.5 + generator.nextUniform() }
         state[4] = 0; state[5] = 0
-        for i in 6..<10 { state[i] = -1 + 2 * generator.nextUniform() }
+        state[6] = -1 + 2 * generator.nextUniform()
+        state[7] = -1 + 2 * generator.nextUniform()
+        // Uniform in the disc: radius √u · R, angle 2π v.
+        let radius = Self.ballTargetRadius * generator.nextUniform().squareRoot()
+        let angle = 2 * Double.pi * generator.nextUniform()
+        state[8] = state[6] + radius * cos(angle)
+        state[9] = state[7] - Self.ballMass * Self.gravity / Self.springConstant + radius * sin(angle)
         forceGenerator = Xoshiro256StarStar(seed: generator.next())
         stepIndex = 0
     }

@@ -63,6 +63,7 @@ public final class Trainer {
                                 learningRate: configuration.svg.policyLearningRate,
                                 actionLow: configuration.squashMean ? plant.actionLow.map(Float.init) : nil,
                                 actionHigh: configuration.squashMean ? plant.actionHigh.map(Float.init) : nil,
+                                stateDependentStd: configuration.stateDependentStd ?? false,
                                 generator: &generator)
         model = DynamicsModel(stateSize: S, actionSize: A, hidden: configuration.modelHidden, maxBatch: batch,
                               learningRate: configuration.svg.modelLearningRate,

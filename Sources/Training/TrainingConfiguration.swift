@@ -13,6 +13,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var valueScale: Float = 100
     /// Squash the policy mean into the actuator limits (μ = c + h tanh z).
     public var squashMean = true
+    /// σ as a function of the state (a second policy head) instead of one learned σ per action
+    /// dimension (the paper's). Optional so that configurations written before it still load;
+    /// nil means false.
+    public var stateDependentStd: Bool? = nil
     /// Environment steps to train for.
     public var steps = 10_000
     public var seed: UInt64 = 1

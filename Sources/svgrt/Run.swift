@@ -181,14 +181,10 @@ struct Run: ParsableCommand {
         let checkpointPath = output + "/checkpoint.svgp"
         learner.checkpoint = { try? trainer.writeCheckpoint(to: checkpointPath) }
 
-        var g = Xoshiro256StarStar(seed: seed ^ 0xC0)
         let low = trainer.plant.actionLow.map(Float.init), high = trainer.plant.actionHigh.map(Float.init)
-        let controlPolicy = GaussianPolicy(observationSize: S, actionSize: A, hidden: configuration.policyHidden, maxBatch: 1,
-                                           initialStd: 1, learningRate: 0, actionLow: configuration.squashMean ? low : nil,
-                                           actionHigh: configuration.squashMean ? high : nil, generator: &g)
-        let monitorPolicy = GaussianPolicy(observationSize: S, actionSize: A, hidden: configuration.policyHidden, maxBatch: 1,
-                                           initialStd: 1, learningRate: 0, actionLow: configuration.squashMean ? low : nil,
-                                           actionHigh: configuration.squashMean ? high : nil, generator: &g)
+        // Same sizes, squash and σ kind as the learner's policy; the parameters come through the hand-off.
+        let controlPolicy = GaussianPolicy(copying: trainer.policy, maxBatch: 1)
+        let monitorPolicy = GaussianPolicy(copying: trainer.policy, maxBatch: 1)
         var controlOptions = ControlLoop.Options()
         controlOptions.periodNanoseconds = Int(1e9 / rate)
         controlOptions.senseWaitMicroseconds = Int(0.8e6 / rate)

@@ -74,7 +74,7 @@ struct RunReport {
         md += "| | |\n|---|---|\n"
         md += "| control thread | \(control.setupReport) |\n"
         md += "| cycles | \(control.cycles), SENSE timeouts \(control.senseTimeouts), safe actions \(control.safeActions) |\n"
-        md += "| deadline misses | \(control.lateWakeupMisses) from late wakeups (the platform), \(control.overrunMisses) from the controller's own work |\n"
+        md += "| deadline misses | \(control.platformMisses) from the platform (late wakeup, late SENSE, slow sendto), \(control.overrunMisses) from the controller's own work |\n"
         md += "| wakeup latency | \(control.wakeup.summary) |\n"
         md += "| compute (SENSE in hand → ACT handed to the OS; our work) | \(control.compute.summary) |\n"
         md += "| send (the sendto syscall) | \(control.send.summary) |\n"

@@ -68,6 +68,9 @@ struct Train: ParsableCommand {
     @Option(help: "Squash the policy mean into the actuator limits (true/false).")
     var squashMean: Bool?
 
+    @Option(help: "σ as a function of the state, a second policy head (true/false; default false: one σ per action dimension).")
+    var stateDependentStd: Bool?
+
     @Option(help: "Weight λ of the KL regulariser on replayed policy steps (0: off).")
     var klWeight: Float?
 
@@ -126,6 +129,7 @@ struct Train: ParsableCommand {
         if let valueSteps { c.svg.valueStepsPerUpdate = valueSteps }
         if let valueScale { c.valueScale = valueScale }
         if let squashMean { c.squashMean = squashMean }
+        if let stateDependentStd { c.stateDependentStd = stateDependentStd }
         if let entropyBonus { c.svg.entropyBonus = entropyBonus }
         if let klWeight { c.svg.klWeight = klWeight }
         if let minStd {
@@ -187,7 +191,7 @@ struct Train: ParsableCommand {
             if trainer.environmentSteps % c.evaluationInterval == 0 {
                 let value = trainer.evaluate()
                 curve += "\(trainer.environmentSteps),\(trainer.episode),,\(value),\(trainer.svg1er.modelLoss),\(trainer.svg1er.valueLoss),\(Date().timeIntervalSince(start))\n"
-                let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.std($0)) }.joined(separator: " ")
+                let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.dimensionStd($0)) }.joined(separator: " ")
                 log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), model NLL \(String(format: "%.3f", trainer.svg1er.modelLoss)), value loss \(String(format: "%.2f", trainer.svg1er.valueLoss)), w \(String(format: "%.2f", trainer.svg1er.meanWeight)))")
                 try curve.write(toFile: output + "/curve.csv", atomically: true, encoding: .utf8)
             }

@@ -8,8 +8,8 @@ import _AllocationCounter
 final class AlgorithmPropertyTests: XCTestCase {
     /// Sampling η, acting, then inferring η from (s, a) gives η back; likewise ξ through the model.
     func testNoiseInferenceRoundTrips() {
-        for squash in [false, true] {
-            let l = SmallLearner(plant: Pendulum(), seed: 3, squash: squash)
+        for (squash, stateDependent) in [(false, false), (true, false), (true, true)] {
+            let l = SmallLearner(plant: Pendulum(), seed: 3, squash: squash, stateDependentStd: stateDependent)
             var g = Xoshiro256StarStar(seed: 8)
             var worstEta: Float = 0, worstXi: Float = 0
             for _ in 0..<200 {
@@ -22,7 +22,7 @@ final class AlgorithmPropertyTests: XCTestCase {
                 let row = l.policy.mean.input(sample: 0)
                 for i in 0..<3 { row[i] = s[i] }
                 l.policy.forwardMean(batch: 1)
-                worstEta = max(worstEta, abs((a[0] - l.policy.meanRow(0)[0]) / l.policy.std(0) - eta))
+                worstEta = max(worstEta, abs((a[0] - l.policy.meanRow(0)[0]) / l.policy.sampleStd(0, 0) - eta))
                 // ξ: s' = s + μ̂(s, a) + σ̂ ξ, then inferred back.
                 s.withUnsafeBufferPointer { sp in a.withUnsafeBufferPointer { l.model.setInput(sample: 0, state: sp.baseAddress!, action: $0.baseAddress!) } }
                 l.model.forward(batch: 1)
@@ -114,7 +114,7 @@ final class AlgorithmPropertyTests: XCTestCase {
                 replay.clear()
                 for _ in 0..<n {
                     let s: [Float] = [Float(g.nextGaussian()), Float(g.nextGaussian())]
-                    let a: [Float] = [K[0][0] * s[0] + K[0][1] * s[1] + policy.std(0) * Float(g.nextGaussian())]
+                    let a: [Float] = [K[0][0] * s[0] + K[0][1] * s[1] + policy.dimensionStd(0) * Float(g.nextGaussian())]
                     let next = (0..<S).map { d in A[d][0] * s[0] + A[d][1] * s[1] + B[d][0] * a[0] + 0.1 * Float(g.nextGaussian()) }
                     replay.add(s, a, next: next)
                 }
@@ -160,6 +160,15 @@ final class AlgorithmPropertyTests: XCTestCase {
         for _ in 0..<20 { klTrainer.svg1er.update() }
         let klAllocations = svgrt_thread_allocation_count() - klBefore
         XCTAssertEqual(klAllocations, 0, "SVG(1)-ER with the KL regulariser")
+        var stateDependent = withKL
+        stateDependent.stateDependentStd = true
+        let sdTrainer = try Trainer(stateDependent)
+        for _ in 0..<300 { sdTrainer.step() }
+        let sdBefore = svgrt_thread_allocation_count()
+        for _ in 0..<20 { sdTrainer.svg1er.update() }
+        for _ in 0..<20 { sdTrainer.step() }
+        let sdAllocations = svgrt_thread_allocation_count() - sdBefore
+        XCTAssertEqual(sdAllocations, 0, "SVG(1)-ER with state-dependent σ")
         trainer.svg0.update()
         let svg0Before = svgrt_thread_allocation_count()
         for _ in 0..<20 { trainer.svg0.update() }

@@ -15,7 +15,7 @@ struct SmallLearner {
 
     let squash: Bool
 
-    init(plant: any Plant, seed: UInt64, batch: Int = 64, squash: Bool = false) {
+    init(plant: any Plant, seed: UInt64, batch: Int = 64, squash: Bool = false, stateDependentStd: Bool = false) {
         self.plant = plant
         self.squash = squash
         var g = Xoshiro256StarStar(seed: seed)
@@ -23,7 +23,8 @@ struct SmallLearner {
         policy = GaussianPolicy(observationSize: S, actionSize: A, hidden: [16, 16], maxBatch: batch, initialStd: 0.4,
                                 learningRate: 1e-3,
                                 actionLow: squash ? plant.actionLow.map(Float.init) : nil,
-                                actionHigh: squash ? plant.actionHigh.map(Float.init) : nil, generator: &g)
+                                actionHigh: squash ? plant.actionHigh.map(Float.init) : nil,
+                                stateDependentStd: stateDependentStd, generator: &g)
         // Make the mean's last layer as large as its others, so gradients are not tiny.
         policy.mean.initializeParameters(using: &g)
         model = DynamicsModel(stateSize: S, actionSize: A, hidden: [8, 8], maxBatch: batch, learningRate: 1e-3, generator: &g)
@@ -36,12 +37,19 @@ struct SmallLearner {
 
     /// μ(s) in Double: the network's output, squashed into the actuator box when the policy is.
     func mean(_ p: ReferenceMLP, _ s: [Double]) -> [Double] {
-        let z = p.forward(s)
+        let z = Array(p.forward(s).prefix(policy.actionSize))
         guard squash else { return z }
         return (0..<z.count).map { i in
             let c = (plant.actionLow[i] + plant.actionHigh[i]) / 2, h = (plant.actionHigh[i] - plant.actionLow[i]) / 2
             return c + h * Foundation.tanh(z[i])
         }
+    }
+    /// log σ(s) in Double: the per-dimension `offset`, plus the σ head's output when σ depends on
+    /// the state (the tests keep clear of the clamp).
+    func logStds(_ p: ReferenceMLP, _ s: [Double], offset: [Double]) -> [Double] {
+        guard policy.stateDependentStd else { return offset }
+        let z = p.forward(s)
+        return (0..<policy.actionSize).map { offset[$0] + z[policy.actionSize + $0] }
     }
     var modelReferences: [ReferenceMLP] { model.networks.map(ReferenceMLP.init) }
     var valueReference: ReferenceMLP { ReferenceMLP(value.network) }

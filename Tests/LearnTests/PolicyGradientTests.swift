@@ -10,11 +10,14 @@ import Training
 final class PolicyGradientTests: XCTestCase {
     /// SVG(1) on one real transition: ∇_θ of w·(r(s, π(s, η; θ)) + γ V̂(s + μ̂(s, π(s, η; θ)) + σ̂ ⊙ ξ)).
     func testSVG1PolicyGradientMatchesFiniteDifference() throws {
-        // (plant, squashed mean, KL regulariser weight)
-        let cases: [(any Plant, Bool, Float)] = [(Pendulum(), false, 0), (Pendulum(), true, 0), (Reacher(), true, 0),
-                                                 (Swimmer(links: 3), false, 0), (Pendulum(), true, 0.7), (Reacher(), false, 0.3)]
-        for (plantIndex, (plant, squash, klWeight)) in cases.enumerated() {
-            let l = SmallLearner(plant: plant, seed: 10 + UInt64(plantIndex), squash: squash)
+        // (plant, squashed mean, KL regulariser weight, state-dependent σ)
+        let cases: [(any Plant, Bool, Float, Bool)] = [
+            (Pendulum(), false, 0, false), (Pendulum(), true, 0, false), (Reacher(), true, 0, false),
+            (Swimmer(links: 3), false, 0, false), (Pendulum(), true, 0.7, false), (Reacher(), false, 0.3, false),
+            (Pendulum(), true, 0, true), (Reacher(), true, 0.5, true), (Swimmer(links: 3), false, 0, true),
+        ]
+        for (plantIndex, (plant, squash, klWeight, stateDependent)) in cases.enumerated() {
+            let l = SmallLearner(plant: plant, seed: 10 + UInt64(plantIndex), squash: squash, stateDependentStd: stateDependent)
             let S = plant.observationSize, A = plant.actionSize
             var g = Xoshiro256StarStar(seed: 5)
             plant.reset(using: &g)
@@ -32,7 +35,11 @@ final class PolicyGradientTests: XCTestCase {
 
             let batch = Minibatch(capacity: 1, stateSize: S, actionSize: A)
             let replay = ReplayBuffer(capacity: 1, stateSize: S, actionSize: A)
-            let logThen: Float = -1.0
+            // Logged by an older policy: w = exp(log π_now − log π_then) = e^−0.5, untruncated.
+            let input = l.policy.mean.input(sample: 0)
+            for i in 0..<S { input[i] = sF[i] }
+            l.policy.forwardMean(batch: 1)
+            let logThen = aF.withUnsafeBufferPointer { l.policy.logDensity(action: $0, sample: 0) } + 0.5
             replay.add(sF, aF, next: s2F, logProbability: logThen)
             batch.take(0..<1, from: replay)
             let step = ValueGradientPolicyStep(policy: l.policy, model: l.model, reward: l.reward, maxBatch: 1)
@@ -54,16 +61,18 @@ final class PolicyGradientTests: XCTestCase {
             // The objective in Double, η and ξ inferred at the current parameters.
             let policyRef = l.policyReference, models = l.modelReferences, valueRef = l.valueReference
             let sD = sF.map(Double.init), aD = aF.map(Double.init), s2D = s2F.map(Double.init)
-            let std = (0..<A).map { Double(l.policy.std($0)) }
+            let offset = (0..<A).map { Double(l.policy.logStd[$0]) }
+            let std = l.logStds(policyRef, sD, offset: offset).map { Foundation.exp($0) }
             let mu0 = l.mean(policyRef, sD)
             let eta = (0..<A).map { (aD[$0] - mu0[$0]) / std[$0] }
             let change0 = models.map { $0.forward(sD + aD)[0] }
             let modelStd = (0..<S).map { Double(l.model.std($0)) }
             let xi = (0..<S).map { (s2D[$0] - sD[$0] - change0[$0]) / modelStd[$0] }
             let referenceMean = l.mean(ReferenceMLP(reference.mean), sD)
-            let logStd0 = (0..<A).map { Double(reference.logStd[$0]) }
-            func objective(_ p: ReferenceMLP, logStd: [Double]) -> Double {
+            let logStd0 = l.logStds(ReferenceMLP(reference.mean), sD, offset: (0..<A).map { Double(reference.logStd[$0]) })
+            func objective(_ p: ReferenceMLP, logStdOffset: [Double]) -> Double {
                 let mu = l.mean(p, sD)
+                let logStd = l.logStds(p, sD, offset: logStdOffset)
                 let a = (0..<A).map { mu[$0] + Foundation.exp(logStd[$0]) * eta[$0] }
                 let change = models.map { $0.forward(sD + a)[0] }
                 let next = (0..<S).map { sD[$0] + change[$0] + modelStd[$0] * xi[$0] }
@@ -79,7 +88,7 @@ final class PolicyGradientTests: XCTestCase {
             }
             let (analytic, numeric) = l.policyGradients(against: objective)
             let error = relativeError(analytic, numeric)
-            XCTAssertLessThan(error, 1e-3, "\(plant.name) (squash \(squash), KL \(klWeight)): relative error \(error)")
+            XCTAssertLessThan(error, 1e-3, "\(plant.name) (squash \(squash), KL \(klWeight), state-dependent σ \(stateDependent)): relative error \(error)")
             XCTAssertGreaterThan(numeric.map(abs).max()!, 1e-3, "\(plant.name): the gradient is trivially small")
         }
     }
@@ -87,8 +96,11 @@ final class PolicyGradientTests: XCTestCase {
     /// SVG(∞) along a 20-step real segment: ∇_θ of Σ γᵗ r(s_t, a_t) + γᵀ r_T(s_T) along the
     /// re-parameterised model rollout with the inferred η_t, ξ_t held fixed.
     func testSVGInfinityRecursionMatchesFiniteDifference() throws {
-        for (plantIndex, (plant, gamma)) in [(Pendulum() as any Plant, Float(0.9)), (Hand(), Float(1))].enumerated() {
-            let l = SmallLearner(plant: plant, seed: 20 + UInt64(plantIndex), squash: plantIndex == 1)
+        // (plant, γ, squashed mean, state-dependent σ)
+        let cases: [(any Plant, Float, Bool, Bool)] = [(Pendulum(), 0.9, false, false), (Hand(), 1, true, false),
+                                                        (Pendulum(), 0.9, true, true)]
+        for (plantIndex, (plant, gamma, squash, stateDependent)) in cases.enumerated() {
+            let l = SmallLearner(plant: plant, seed: 20 + UInt64(plantIndex), squash: squash, stateDependentStd: stateDependent)
             let S = plant.observationSize, A = plant.actionSize, T = 20
             var g = Xoshiro256StarStar(seed: 6)
             plant.reset(using: &g)
@@ -118,21 +130,23 @@ final class PolicyGradientTests: XCTestCase {
             }
 
             let policyRef = l.policyReference, models = l.modelReferences
-            let std = (0..<A).map { Double(l.policy.std($0)) }
+            let offset = (0..<A).map { Double(l.policy.logStd[$0]) }
             let modelStd = (0..<S).map { Double(l.model.std($0)) }
             let sD = states.map { $0.map(Double.init) }, aD = actions.map { $0.map(Double.init) }
             let eta = (0..<T).map { t in
                 let mu = l.mean(policyRef, sD[t])
+                let std = l.logStds(policyRef, sD[t], offset: offset).map { Foundation.exp($0) }
                 return (0..<A).map { (aD[t][$0] - mu[$0]) / std[$0] }
             }
             let xi = (0..<T).map { t in
                 let change = models.map { $0.forward(sD[t] + aD[t])[0] }
                 return (0..<S).map { (sD[t + 1][$0] - sD[t][$0] - change[$0]) / modelStd[$0] }
             }
-            func rollout(_ p: ReferenceMLP, logStd: [Double]) -> Double {
+            func rollout(_ p: ReferenceMLP, logStdOffset: [Double]) -> Double {
                 var state = sD[0], total = 0.0, discount = 1.0
                 for t in 0..<T {
                     let mu = l.mean(p, state)
+                    let logStd = l.logStds(p, state, offset: logStdOffset)
                     let a = (0..<A).map { mu[$0] + Foundation.exp(logStd[$0]) * eta[t][$0] }
                     total += discount * l.r(state, a)
                     let change = models.map { $0.forward(state + a)[0] }
@@ -143,7 +157,7 @@ final class PolicyGradientTests: XCTestCase {
             }
             let (analytic, numeric) = l.policyGradients(against: rollout)
             let error = relativeError(analytic, numeric)
-            XCTAssertLessThan(error, 1e-3, "\(plant.name): relative error \(error)")
+            XCTAssertLessThan(error, 1e-3, "\(plant.name) (state-dependent σ \(stateDependent)): relative error \(error)")
             XCTAssertGreaterThan(numeric.map(abs).max()!, 1e-3, "\(plant.name): the gradient is trivially small")
         }
     }

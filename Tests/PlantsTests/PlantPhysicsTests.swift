@@ -116,6 +116,27 @@ final class PlantPhysicsTests: XCTestCase {
         XCTAssertEqual(s[3], -Hand.gravity * Hand.ballMass / Hand.springConstant, accuracy: 0.1)
         XCTAssertEqual(s[10], 1)
     }
+
+    /// Every ball target lies within `ballTargetRadius` of where the ball hangs under the hand
+    /// target, and the draws fill that disc (not just its centre).
+    func testHandBallTargetIsWithinSwingOfItsRestPoint() {
+        let hand = Hand()
+        var g = Xoshiro256StarStar(seed: 4)
+        var s = [Double](repeating: 0, count: 11)
+        var farthest = 0.0, nearest = Double.infinity
+        for _ in 0..<2000 {
+            hand.reset(using: &g)
+            s.withUnsafeMutableBufferPointer { hand.observe(into: $0) }
+            let rest = (s[6], s[7] - Hand.ballMass * Hand.gravity / Hand.springConstant)
+            let d = hypot(s[8] - rest.0, s[9] - rest.1)
+            farthest = max(farthest, d)
+            nearest = min(nearest, d)
+            XCTAssertTrue((-1...1).contains(s[6]) && (-1...1).contains(s[7]))
+        }
+        XCTAssertLessThanOrEqual(farthest, Hand.ballTargetRadius)
+        XCTAssertGreaterThan(farthest, 0.95 * Hand.ballTargetRadius)
+        XCTAssertLessThan(nearest, 0.05 * Hand.ballTargetRadius)
+    }
 }
 
 import Foundation

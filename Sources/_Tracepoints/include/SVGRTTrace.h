@@ -18,7 +18,7 @@ void svgrt_trace_transition_pushed(uint32_t step);
 void svgrt_trace_ring_drop(int64_t dropped);
 void svgrt_trace_learner_update(int64_t update, float model_loss, float value_loss, int64_t duration_ns);
 void svgrt_trace_parameter_publish(int64_t version);
-/// kind: 0 late wakeup (the platform), 1 the controller's own overrun.
+/// kind: 0 the platform (late wakeup, late SENSE, slow sendto), 1 the controller's own work.
 void svgrt_trace_deadline_miss(int32_t kind, int64_t late_ns);
 void svgrt_trace_plant_fault(int32_t code);
 /// kind: 0 NaN/Inf guard, 1 box, 2 rate limit, 3 configured limit, 4 stop.
