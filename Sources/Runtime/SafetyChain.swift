@@ -23,7 +23,10 @@ public struct SafetyChain: Sendable {
         self.low = low
         self.high = high
         self.safeAction = safeAction ?? zip(low, high).map { min(max(0, $0), $1) }
-        previous = self.safeAction
+        // Its own buffer: sharing safeAction's, the first write in `apply` would copy it (a heap
+        // allocation in the first control cycle, found by scripts/rtsan-check).
+        previous = [Float](repeating: 0, count: low.count)
+        for i in 0..<low.count { previous[i] = self.safeAction[i] }
     }
 
     public mutating func emergencyStop() { emergencyStopLatched = true }

@@ -36,6 +36,7 @@ unsafeBitCast(initSymbol, to: Hook.self)()
 nonisolated(unsafe) var rtsanEnter = unsafeBitCast(enterSymbol, to: Hook.self)
 nonisolated(unsafe) var sectionsEntered = 0
 nonisolated(unsafe) var injectAtSection = -1
+nonisolated(unsafe) var firmwarePID: pid_t = 0
 
 /// Runs the check; returns normally when RTSan reported nothing (a report aborts the process).
 func runCheck() throws {
@@ -52,7 +53,14 @@ func runCheck() throws {
     firmware.arguments = ["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "\(rate)", "--port", "0", "--status-interval", "0"]
     let firmwareLog = Pipe()
     firmware.standardError = firmwareLog
+    firmware.standardOutput = FileHandle.nullDevice
     do { try firmware.run() } catch { fail("cannot start firmware-sim: \(error)") }
+    // RTSan ends the process on a report without running `defer`: stop the plant from its death callback.
+    firmwarePID = firmware.processIdentifier
+    if let setDeathCallback = dlsym(nil, "__sanitizer_set_death_callback") {
+        typealias SetCallback = @convention(c) (Hook?) -> Void
+        unsafeBitCast(setDeathCallback, to: SetCallback.self)({ if firmwarePID > 0 { kill(firmwarePID, SIGTERM) } })
+    }
     var line = ""
     while !line.contains("\n") {
         let data = firmwareLog.fileHandleForReading.availableData
