@@ -27,38 +27,28 @@ public enum MatrixKernels {
             let a0 = a + i * aRowStride
             let init0 = initial.map { $0 + i * initialRowStride }
             var j = 0
+            // One 4-row tile of 3, 2 or 1 vectors of type V at column j, then j moves past it.
+            @inline(__always) func tile<V: KernelVector>(_: V.Type, vectors: Int) {
+                let cTile = c + i * ldc + j, bTile = b + j, initTile = init0.map { $0 + j }
+                switch vectors {
+                case 3: tile4x3(V.self, k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: bTile, ldb: ldb,
+                                c: cTile, ldc: ldc, initial: initTile, irs: initialRowStride)
+                case 2: tile4x2(V.self, k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: bTile, ldb: ldb,
+                                c: cTile, ldc: ldc, initial: initTile, irs: initialRowStride)
+                default: tile4x1(V.self, k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: bTile, ldb: ldb,
+                                 c: cTile, ldc: ldc, initial: initTile, irs: initialRowStride)
+                }
+                j += vectors * V.lanes
+            }
             #if SVGRT_WIDE_VECTORS
-            while j + 48 <= n {
-                wideTile4x48(k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: b + j, ldb: ldb,
-                             c: c + i * ldc + j, ldc: ldc, initial: init0.map { $0 + j }, irs: initialRowStride)
-                j += 48
-            }
-            if j + 32 <= n {
-                wideTile4x32(k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: b + j, ldb: ldb,
-                             c: c + i * ldc + j, ldc: ldc, initial: init0.map { $0 + j }, irs: initialRowStride)
-                j += 32
-            }
+            while j + 48 <= n { tile(Float16Lanes.self, vectors: 3) }
+            if j + 32 <= n { tile(Float16Lanes.self, vectors: 2) }
             // A tail of 24 or 8 is faster in the 8-lane tiles below (measured on the model's 24).
-            if n - j == 16 {
-                wideTile4x16(k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: b + j, ldb: ldb,
-                             c: c + i * ldc + j, ldc: ldc, initial: init0.map { $0 + j }, irs: initialRowStride)
-                j += 16
-            }
+            if n - j == 16 { tile(Float16Lanes.self, vectors: 1) }
             #endif
-            while j + 24 <= n {
-                tile4x24(k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: b + j, ldb: ldb,
-                         c: c + i * ldc + j, ldc: ldc, initial: init0.map { $0 + j }, irs: initialRowStride)
-                j += 24
-            }
-            if j + 16 <= n {
-                tile4x16(k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: b + j, ldb: ldb,
-                         c: c + i * ldc + j, ldc: ldc, initial: init0.map { $0 + j }, irs: initialRowStride)
-                j += 16
-            }
-            if j + 8 <= n {
-                tile4x8(k: k, a: a0, rs: aRowStride, cs: aColumnStride, b: b + j, ldb: ldb,
-                        c: c + i * ldc + j, ldc: ldc, initial: init0.map { $0 + j }, irs: initialRowStride)
-            }
+            while j + 24 <= n { tile(Float8.self, vectors: 3) }
+            if j + 16 <= n { tile(Float8.self, vectors: 2) }
+            if j + 8 <= n { tile(Float8.self, vectors: 1) }
             i += 4
         }
         while i < m {
@@ -144,89 +134,98 @@ public enum MatrixKernels {
         return Float8()
     }
 
-    /// 4 rows × 24 columns: 12 accumulators, 3 row loads and 4 broadcasts per step of p.
     @inline(__always)
-    static func tile4x24(
-        k: Int, a: UnsafePointer<Float>, rs: Int, cs: Int, b: UnsafePointer<Float>, ldb: Int,
+    static func start<V: KernelVector>(_: V.Type, _ initial: UnsafePointer<Float>?, _ offset: Int) -> V {
+        if let initial { return V.load(initial + offset) }
+        return V()
+    }
+
+    /// 4 rows × 3 vectors (24 columns of `Float8`, 48 of `Float16Lanes`): 12 accumulators,
+    /// 3 row loads and 4 broadcasts per step of p.
+    @inline(__always)
+    static func tile4x3<V: KernelVector>(
+        _: V.Type, k: Int, a: UnsafePointer<Float>, rs: Int, cs: Int, b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int, initial: UnsafePointer<Float>?, irs: Int
     ) {
-        var c00 = start(initial, 0), c01 = start(initial, 8), c02 = start(initial, 16)
-        var c10 = start(initial, irs), c11 = start(initial, irs + 8), c12 = start(initial, irs + 16)
-        var c20 = start(initial, 2 * irs), c21 = start(initial, 2 * irs + 8), c22 = start(initial, 2 * irs + 16)
-        var c30 = start(initial, 3 * irs), c31 = start(initial, 3 * irs + 8), c32 = start(initial, 3 * irs + 16)
+        let w = V.lanes
+        var c00 = start(V.self, initial, 0), c01 = start(V.self, initial, w), c02 = start(V.self, initial, 2 * w)
+        var c10 = start(V.self, initial, irs), c11 = start(V.self, initial, irs + w), c12 = start(V.self, initial, irs + 2 * w)
+        var c20 = start(V.self, initial, 2 * irs), c21 = start(V.self, initial, 2 * irs + w), c22 = start(V.self, initial, 2 * irs + 2 * w)
+        var c30 = start(V.self, initial, 3 * irs), c31 = start(V.self, initial, 3 * irs + w), c32 = start(V.self, initial, 3 * irs + 2 * w)
         var ap = a, bp = b
         for _ in 0..<k {
-            let b0 = load8(bp), b1 = load8(bp + 8), b2 = load8(bp + 16)
+            let b0 = V.load(bp), b1 = V.load(bp + w), b2 = V.load(bp + 2 * w)
             let x0 = ap[0], x1 = ap[rs], x2 = ap[2 * rs], x3 = ap[3 * rs]
-            c00 = fusedMultiplyAdd(x0, b0, c00); c01 = fusedMultiplyAdd(x0, b1, c01); c02 = fusedMultiplyAdd(x0, b2, c02)
-            c10 = fusedMultiplyAdd(x1, b0, c10); c11 = fusedMultiplyAdd(x1, b1, c11); c12 = fusedMultiplyAdd(x1, b2, c12)
-            c20 = fusedMultiplyAdd(x2, b0, c20); c21 = fusedMultiplyAdd(x2, b1, c21); c22 = fusedMultiplyAdd(x2, b2, c22)
-            c30 = fusedMultiplyAdd(x3, b0, c30); c31 = fusedMultiplyAdd(x3, b1, c31); c32 = fusedMultiplyAdd(x3, b2, c32)
+            c00 = V.fma(x0, b0, c00); c01 = V.fma(x0, b1, c01); c02 = V.fma(x0, b2, c02)
+            c10 = V.fma(x1, b0, c10); c11 = V.fma(x1, b1, c11); c12 = V.fma(x1, b2, c12)
+            c20 = V.fma(x2, b0, c20); c21 = V.fma(x2, b1, c21); c22 = V.fma(x2, b2, c22)
+            c30 = V.fma(x3, b0, c30); c31 = V.fma(x3, b1, c31); c32 = V.fma(x3, b2, c32)
             ap += cs
             bp += ldb
         }
-        store8(c00, c); store8(c01, c + 8); store8(c02, c + 16)
-        store8(c10, c + ldc); store8(c11, c + ldc + 8); store8(c12, c + ldc + 16)
-        store8(c20, c + 2 * ldc); store8(c21, c + 2 * ldc + 8); store8(c22, c + 2 * ldc + 16)
-        store8(c30, c + 3 * ldc); store8(c31, c + 3 * ldc + 8); store8(c32, c + 3 * ldc + 16)
+        c00.store(c); c01.store(c + w); c02.store(c + 2 * w)
+        c10.store(c + ldc); c11.store(c + ldc + w); c12.store(c + ldc + 2 * w)
+        c20.store(c + 2 * ldc); c21.store(c + 2 * ldc + w); c22.store(c + 2 * ldc + 2 * w)
+        c30.store(c + 3 * ldc); c31.store(c + 3 * ldc + w); c32.store(c + 3 * ldc + 2 * w)
     }
 
-    /// 4 rows × 16 columns: 8 accumulators.
+    /// 4 rows × 2 vectors: 8 accumulators.
     @inline(__always)
-    static func tile4x16(
-        k: Int, a: UnsafePointer<Float>, rs: Int, cs: Int, b: UnsafePointer<Float>, ldb: Int,
+    static func tile4x2<V: KernelVector>(
+        _: V.Type, k: Int, a: UnsafePointer<Float>, rs: Int, cs: Int, b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int, initial: UnsafePointer<Float>?, irs: Int
     ) {
-        var c00 = start(initial, 0), c01 = start(initial, 8)
-        var c10 = start(initial, irs), c11 = start(initial, irs + 8)
-        var c20 = start(initial, 2 * irs), c21 = start(initial, 2 * irs + 8)
-        var c30 = start(initial, 3 * irs), c31 = start(initial, 3 * irs + 8)
+        let w = V.lanes
+        var c00 = start(V.self, initial, 0), c01 = start(V.self, initial, w)
+        var c10 = start(V.self, initial, irs), c11 = start(V.self, initial, irs + w)
+        var c20 = start(V.self, initial, 2 * irs), c21 = start(V.self, initial, 2 * irs + w)
+        var c30 = start(V.self, initial, 3 * irs), c31 = start(V.self, initial, 3 * irs + w)
         var ap = a, bp = b
         for _ in 0..<k {
-            let b0 = load8(bp), b1 = load8(bp + 8)
+            let b0 = V.load(bp), b1 = V.load(bp + w)
             let x0 = ap[0], x1 = ap[rs], x2 = ap[2 * rs], x3 = ap[3 * rs]
-            c00 = fusedMultiplyAdd(x0, b0, c00); c01 = fusedMultiplyAdd(x0, b1, c01)
-            c10 = fusedMultiplyAdd(x1, b0, c10); c11 = fusedMultiplyAdd(x1, b1, c11)
-            c20 = fusedMultiplyAdd(x2, b0, c20); c21 = fusedMultiplyAdd(x2, b1, c21)
-            c30 = fusedMultiplyAdd(x3, b0, c30); c31 = fusedMultiplyAdd(x3, b1, c31)
+            c00 = V.fma(x0, b0, c00); c01 = V.fma(x0, b1, c01)
+            c10 = V.fma(x1, b0, c10); c11 = V.fma(x1, b1, c11)
+            c20 = V.fma(x2, b0, c20); c21 = V.fma(x2, b1, c21)
+            c30 = V.fma(x3, b0, c30); c31 = V.fma(x3, b1, c31)
             ap += cs
             bp += ldb
         }
-        store8(c00, c); store8(c01, c + 8)
-        store8(c10, c + ldc); store8(c11, c + ldc + 8)
-        store8(c20, c + 2 * ldc); store8(c21, c + 2 * ldc + 8)
-        store8(c30, c + 3 * ldc); store8(c31, c + 3 * ldc + 8)
+        c00.store(c); c01.store(c + w)
+        c10.store(c + ldc); c11.store(c + ldc + w)
+        c20.store(c + 2 * ldc); c21.store(c + 2 * ldc + w)
+        c30.store(c + 3 * ldc); c31.store(c + 3 * ldc + w)
     }
 
-    /// 4 rows × 8 columns, p split into two streams so 8 accumulators are in flight.
+    /// 4 rows × 1 vector, p split into two streams so 8 accumulators are in flight.
     @inline(__always)
-    static func tile4x8(
-        k: Int, a: UnsafePointer<Float>, rs: Int, cs: Int, b: UnsafePointer<Float>, ldb: Int,
+    static func tile4x1<V: KernelVector>(
+        _: V.Type, k: Int, a: UnsafePointer<Float>, rs: Int, cs: Int, b: UnsafePointer<Float>, ldb: Int,
         c: UnsafeMutablePointer<Float>, ldc: Int, initial: UnsafePointer<Float>?, irs: Int
     ) {
-        var c0 = start(initial, 0), c1 = start(initial, irs)
-        var c2 = start(initial, 2 * irs), c3 = start(initial, 3 * irs)
-        var d0 = Float8(), d1 = Float8(), d2 = Float8(), d3 = Float8()
+        var c0 = start(V.self, initial, 0), c1 = start(V.self, initial, irs)
+        var c2 = start(V.self, initial, 2 * irs), c3 = start(V.self, initial, 3 * irs)
+        var d0 = V(), d1 = V(), d2 = V(), d3 = V()
         var ap = a, bp = b
         var p = 0
         while p + 2 <= k {
-            let b0 = load8(bp), b1 = load8(bp + ldb)
+            let b0 = V.load(bp), b1 = V.load(bp + ldb)
             let ap1 = ap + cs
-            c0 = fusedMultiplyAdd(ap[0], b0, c0); d0 = fusedMultiplyAdd(ap1[0], b1, d0)
-            c1 = fusedMultiplyAdd(ap[rs], b0, c1); d1 = fusedMultiplyAdd(ap1[rs], b1, d1)
-            c2 = fusedMultiplyAdd(ap[2 * rs], b0, c2); d2 = fusedMultiplyAdd(ap1[2 * rs], b1, d2)
-            c3 = fusedMultiplyAdd(ap[3 * rs], b0, c3); d3 = fusedMultiplyAdd(ap1[3 * rs], b1, d3)
+            c0 = V.fma(ap[0], b0, c0); d0 = V.fma(ap1[0], b1, d0)
+            c1 = V.fma(ap[rs], b0, c1); d1 = V.fma(ap1[rs], b1, d1)
+            c2 = V.fma(ap[2 * rs], b0, c2); d2 = V.fma(ap1[2 * rs], b1, d2)
+            c3 = V.fma(ap[3 * rs], b0, c3); d3 = V.fma(ap1[3 * rs], b1, d3)
             ap += 2 * cs
             bp += 2 * ldb
             p += 2
         }
         if p < k {
-            let b0 = load8(bp)
-            c0 = fusedMultiplyAdd(ap[0], b0, c0); c1 = fusedMultiplyAdd(ap[rs], b0, c1)
-            c2 = fusedMultiplyAdd(ap[2 * rs], b0, c2); c3 = fusedMultiplyAdd(ap[3 * rs], b0, c3)
+            let b0 = V.load(bp)
+            c0 = V.fma(ap[0], b0, c0); c1 = V.fma(ap[rs], b0, c1)
+            c2 = V.fma(ap[2 * rs], b0, c2); c3 = V.fma(ap[3 * rs], b0, c3)
         }
-        store8(c0 + d0, c); store8(c1 + d1, c + ldc)
-        store8(c2 + d2, c + 2 * ldc); store8(c3 + d3, c + 3 * ldc)
+        (c0 + d0).store(c); (c1 + d1).store(c + ldc)
+        (c2 + d2).store(c + 2 * ldc); (c3 + d3).store(c + 3 * ldc)
     }
 
     /// One row × 64 columns: 8 accumulators.
