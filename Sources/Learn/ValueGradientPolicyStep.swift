@@ -25,6 +25,12 @@ public final class ValueGradientPolicyStep {
     /// ∂KL/∂μ = (μ − μ₀)/σ₀², ∂KL/∂log σ = σ²/σ₀² − 1. 0 (off) by default.
     public var klWeight: Float = 0
     public var klReference: GaussianPolicy?
+    /// Weight ρ of a penalty (ρ/2) · mean_b ‖z(s_b)‖² on the squashed policy's pre-squash mean z
+    /// (μ = c + h tanh z), as rlkit's SAC regularises its pre-tanh values: once |z| grows large
+    /// tanh is flat, dμ/dz ≈ 0, and no value gradient can bring the mean back (measured: a
+    /// cart-pole seed whose deterministic return stayed at exactly −1,063.7 for 30,000 steps).
+    /// 0 (off) by default; no effect without a squash.
+    public var preSquashPenalty: Float = 0
 
     public init(policy: GaussianPolicy, model: DynamicsModel, reward: any TaskReward, maxBatch: Int) {
         self.policy = policy
@@ -101,6 +107,10 @@ public final class ValueGradientPolicyStep {
                     policy.addLogStdGradient(sample: b, dimension: i, klWeight * (sigma * sigma * inverseVariance0 - 1) * scale)
                 }
                 policy.setMeanCotangent(sample: b, dimension: i, meanCotangent * scale)
+                if preSquashPenalty > 0 && policy.actionCenter != nil {
+                    // ∂/∂z of (ρ/2) z², added after the squash's slope (it acts on z itself).
+                    mean.outputGradient(sample: b)[i] += preSquashPenalty * mean.output(sample: b)[i] * scale
+                }
             }
         }
         mean.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)

@@ -80,6 +80,8 @@ public final class Trainer {
                         hyperparameters: configuration.svg, seed: generator.next())
         episodic = EpisodicSVG(policy: policy, model: model, value: value, replay: replay, reward: reward,
                                hyperparameters: configuration.svg, maxSteps: plant.episodeLength, seed: generator.next())
+        svg1er.policyStep.preSquashPenalty = configuration.preSquashPenalty ?? 0
+        episodic.policyStep.preSquashPenalty = configuration.preSquashPenalty ?? 0
         actingGenerator = Xoshiro256StarStar(seed: generator.next())
         resetGenerator = Xoshiro256StarStar(seed: generator.next())
         let critic = QFunction(stateSize: S, actionSize: A, hidden: configuration.valueHidden, maxBatch: batch,

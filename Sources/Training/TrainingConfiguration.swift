@@ -17,6 +17,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// dimension (the paper's). Optional so that configurations written before it still load;
     /// nil means false.
     public var stateDependentStd: Bool? = nil
+    /// Weight of the penalty on the squashed policy's pre-squash mean (`ValueGradientPolicyStep.preSquashPenalty`;
+    /// SVG(1) and SVG(1)-ER). Optional like `stateDependentStd`; nil means 0.
+    public var preSquashPenalty: Float? = nil
     /// Environment steps to train for.
     public var steps = 10_000
     public var seed: UInt64 = 1
@@ -60,6 +63,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             // and 2 updates per step, seeds balanced by 8,000–16,000 steps.
             c.svg.minLogStd = -1.2039728  // log 0.3
             c.updatesPerStep = 2
+            // Without it one seed in three stayed at the bottom: its squashed mean saturated
+            // (deterministic return exactly −1,063.7 for 30,000 steps, no gradient through a flat
+            // tanh). With ρ = 0.01 seeds 1, 2, 3 all balanced (best 722, 674, 537 at 40,000 steps).
+            c.preSquashPenalty = 0.01
         case "hand":
             c.svg.gamma = 1             // paper: hand γ = 1
             c.algorithm = .svgInfinity

@@ -68,6 +68,9 @@ struct Train: ParsableCommand {
     @Option(help: "Squash the policy mean into the actuator limits (true/false).")
     var squashMean: Bool?
 
+    @Option(help: "Weight of a penalty on the squashed policy's pre-squash mean (SVG(1), SVG(1)-ER; 0: off).")
+    var preSquashPenalty: Float?
+
     @Option(help: "σ as a function of the state, a second policy head (true/false; default false: one σ per action dimension).")
     var stateDependentStd: Bool?
 
@@ -130,6 +133,7 @@ struct Train: ParsableCommand {
         if let valueScale { c.valueScale = valueScale }
         if let squashMean { c.squashMean = squashMean }
         if let stateDependentStd { c.stateDependentStd = stateDependentStd }
+        if let preSquashPenalty { c.preSquashPenalty = preSquashPenalty }
         if let entropyBonus { c.svg.entropyBonus = entropyBonus }
         if let klWeight { c.svg.klWeight = klWeight }
         if let minStd {

@@ -10,13 +10,14 @@ import Training
 final class PolicyGradientTests: XCTestCase {
     /// SVG(1) on one real transition: ∇_θ of w·(r(s, π(s, η; θ)) + γ V̂(s + μ̂(s, π(s, η; θ)) + σ̂ ⊙ ξ)).
     func testSVG1PolicyGradientMatchesFiniteDifference() throws {
-        // (plant, squashed mean, KL regulariser weight, state-dependent σ)
-        let cases: [(any Plant, Bool, Float, Bool)] = [
-            (Pendulum(), false, 0, false), (Pendulum(), true, 0, false), (Reacher(), true, 0, false),
-            (Swimmer(links: 3), false, 0, false), (Pendulum(), true, 0.7, false), (Reacher(), false, 0.3, false),
-            (Pendulum(), true, 0, true), (Reacher(), true, 0.5, true), (Swimmer(links: 3), false, 0, true),
+        // (plant, squashed mean, KL regulariser weight, state-dependent σ, pre-squash penalty)
+        let cases: [(any Plant, Bool, Float, Bool, Float)] = [
+            (Pendulum(), false, 0, false, 0), (Pendulum(), true, 0, false, 0), (Reacher(), true, 0, false, 0),
+            (Swimmer(links: 3), false, 0, false, 0), (Pendulum(), true, 0.7, false, 0), (Reacher(), false, 0.3, false, 0),
+            (Pendulum(), true, 0, true, 0), (Reacher(), true, 0.5, true, 0), (Swimmer(links: 3), false, 0, true, 0),
+            (Pendulum(), true, 0, false, 0.4), (Reacher(), true, 0.2, true, 0.6),
         ]
-        for (plantIndex, (plant, squash, klWeight, stateDependent)) in cases.enumerated() {
+        for (plantIndex, (plant, squash, klWeight, stateDependent, penalty)) in cases.enumerated() {
             let l = SmallLearner(plant: plant, seed: 10 + UInt64(plantIndex), squash: squash, stateDependentStd: stateDependent)
             let S = plant.observationSize, A = plant.actionSize
             var g = Xoshiro256StarStar(seed: 5)
@@ -52,6 +53,7 @@ final class PolicyGradientTests: XCTestCase {
                 step.klWeight = klWeight
                 step.klReference = reference
             }
+            step.preSquashPenalty = penalty
             let gamma: Float = 0.9
             l.value.valueGradient(count: 1, states: batch.nextStates.base, into: step.valueGradients.base)
             step.computeGradient(batch, gamma: gamma, maximumWeight: 5)
@@ -84,11 +86,15 @@ final class PolicyGradientTests: XCTestCase {
                     let difference: Double = mu[i] - referenceMean[i]
                     kl += logStd0[i] - logStd[i] + (variance + difference * difference) / (2 * variance0) - 0.5
                 }
+                // (ρ/2) ‖z‖² on the pre-squash mean.
+                let z = p.forward(sD).prefix(A)
+                let zSquared = z.map { $0 * $0 }.reduce(0, +)
                 return w * (l.r(sD, a) + Double(gamma) * valueRef.forward(next)[0]) - Double(klWeight) * kl
+                    - Double(penalty) / 2 * zSquared
             }
             let (analytic, numeric) = l.policyGradients(against: objective)
             let error = relativeError(analytic, numeric)
-            XCTAssertLessThan(error, 1e-3, "\(plant.name) (squash \(squash), KL \(klWeight), state-dependent σ \(stateDependent)): relative error \(error)")
+            XCTAssertLessThan(error, 1e-3, "\(plant.name) (squash \(squash), KL \(klWeight), state-dependent σ \(stateDependent), ρ \(penalty)): relative error \(error)")
             XCTAssertGreaterThan(numeric.map(abs).max()!, 1e-3, "\(plant.name): the gradient is trivially small")
         }
     }
