@@ -99,7 +99,7 @@ let package = Package(
             dependencies: ["Plants", "Link", "Random", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "firmware-sim"),
         // The control loop under RealtimeSanitizer; scripts/rtsan-check links clang's runtime into it.
-        .executableTarget(name: "rtsan-check", dependencies: ["Runtime", "Learn", "Link", "Training"]),
+        .executableTarget(name: "rtsan-check", dependencies: ["Runtime", "Learn", "Link", "Training", "TestSupport"]),
         .target(name: "_AllocationCounter"),
         .testTarget(
             name: "NetTests",

@@ -117,7 +117,6 @@ public final class GaussianPolicy {
         mean.forward(batch: batch)
         for b in 0..<batch {
             let z = mean.output(sample: b)
-            let g = stateDependentStd ? mean.outputGradient(sample: b) : z
             for i in 0..<actionSize {
                 let k = b * actionSize + i
                 if let c = actionCenter, let h = actionHalfRange {
@@ -133,7 +132,7 @@ public final class GaussianPolicy {
                     let clamped = min(max(raw, minLogStd), maxLogStd)
                     logStds[k] = clamped
                     logStdSlopes[k] = clamped == raw ? 1 : 0
-                    g[actionSize + i] = 0
+                    mean.outputGradient(sample: b)[actionSize + i] = 0
                 } else {
                     // `step()` keeps the parameter in range; nothing is clamped here.
                     logStds[k] = logStd[i]
@@ -206,9 +205,34 @@ public final class GaussianPolicy {
         for i in 0..<actionSize { logStd[i] = min(max(logStd[i], minLogStd), maxLogStd) }
     }
 
-    /// CRC-32C of the mean network's parameter block followed by log σ: the same bytes the
-    /// learner publishes to the control thread, so two policies with equal fingerprints act alike
-    /// (logged by `svgrt run` for the policy control starts from).
+    // MARK: The published block: the network's parameters, then log σ (learner → control hand-off)
+
+    /// Floats in a published block.
+    public var publishedCount: Int { mean.parameters.count + actionSize }
+
+    /// Writes this policy's parameters as a published block. Real-time safe.
+    public func writePublished(into block: UnsafeMutablePointer<Float>) {
+        let n = mean.parameters.count
+        block.update(from: mean.parameters.base, count: n)
+        for i in 0..<actionSize { block[n + i] = logStd[i] }
+    }
+
+    /// Acts from a published block from now on without copying the weights (the network reads
+    /// them through `parameterOverride`; log σ is copied). Real-time safe.
+    public func usePublished(_ block: UnsafePointer<Float>) {
+        mean.parameterOverride = block
+        for i in 0..<actionSize { logStd[i] = block[mean.parameters.count + i] }
+    }
+
+    /// Copies a published block into this policy's own parameters. Real-time safe.
+    public func copyPublished(_ block: UnsafePointer<Float>) {
+        let n = mean.parameters.count
+        mean.parameters.base.update(from: block, count: n)
+        for i in 0..<actionSize { logStd[i] = block[n + i] }
+    }
+
+    /// CRC-32C of the published block of this policy's own parameters, so two policies with
+    /// equal fingerprints act alike (logged by `svgrt run` for the policy control starts from).
     public func parameterFingerprint() -> UInt32 {
         let crc = CRC32C.update(0, mean.parameters.base, count: mean.parameters.count * MemoryLayout<Float>.stride)
         return CRC32C.update(crc, logStd.base, count: actionSize * MemoryLayout<Float>.stride)

@@ -87,6 +87,7 @@ public final class ValueGradientPolicyStep {
         model.vectorJacobianProduct(batch: n, cotangent: valueGradients.base, cotangentStride: S)
         policy.logStdGradient.zero()
         let scale = 1 / Float(n)
+        let penalty = policy.actionCenter != nil ? preSquashPenalty : 0
         for b in 0..<n {
             scratch.gradient(reward, s: UnsafeBufferPointer(start: batch.state(b), count: S),
                              a: UnsafeBufferPointer(start: batch.action(b), count: A))
@@ -107,9 +108,9 @@ public final class ValueGradientPolicyStep {
                     policy.addLogStdGradient(sample: b, dimension: i, klWeight * (sigma * sigma * inverseVariance0 - 1) * scale)
                 }
                 policy.setMeanCotangent(sample: b, dimension: i, meanCotangent * scale)
-                if preSquashPenalty > 0 && policy.actionCenter != nil {
+                if penalty > 0 {
                     // ∂/∂z of (ρ/2) z², added after the squash's slope (it acts on z itself).
-                    mean.outputGradient(sample: b)[i] += preSquashPenalty * mean.output(sample: b)[i] * scale
+                    mean.outputGradient(sample: b)[i] += penalty * mean.output(sample: b)[i] * scale
                 }
             }
         }

@@ -36,29 +36,5 @@ func horizontalSum(_ v: Float8) -> Float {
     return two[0] + two[1]
 }
 
-/// 16 floats: one AVX-512 `zmm` register. Only the wide kernels (`SVGRT_WIDE_VECTORS`) use it.
+/// 16 floats: one AVX-512 `zmm` register (see `KernelVector`).
 public typealias Float16Lanes = SIMD16<Float>
-
-/// Loads 16 consecutive floats (no alignment required).
-@inline(__always) @usableFromInline
-func load16(_ pointer: UnsafePointer<Float>) -> Float16Lanes {
-    UnsafeRawPointer(pointer).loadUnaligned(as: Float16Lanes.self)
-}
-
-/// Stores 16 consecutive floats (no alignment required).
-@inline(__always) @usableFromInline
-func store16(_ value: Float16Lanes, _ pointer: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Float16Lanes.self)
-}
-
-/// `a * b + c` lane-wise with one rounding, 16 lanes.
-@inline(__always) @usableFromInline
-func fusedMultiplyAdd(_ a: Float16Lanes, _ b: Float16Lanes, _ c: Float16Lanes) -> Float16Lanes {
-    svgrt_fma16(a, b, c)
-}
-
-/// `a * b + c` with `a` broadcast to all 16 lanes, fused.
-@inline(__always) @usableFromInline
-func fusedMultiplyAdd(_ a: Float, _ b: Float16Lanes, _ c: Float16Lanes) -> Float16Lanes {
-    svgrt_fma16_scalar(a, b, c)
-}

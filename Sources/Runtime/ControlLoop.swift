@@ -161,10 +161,7 @@ public final class ControlLoop: @unchecked Sendable {
     /// policy then runs straight from the taken block (no copy of the weights).
     @inline(__always) func refreshPolicy() {
         if let version = parameters.takeNewest() {
-            let block = parameters.readBlock
-            let n = policy.mean.parameters.count
-            policy.mean.parameterOverride = block
-            for i in 0..<policy.actionSize { policy.logStd[i] = block[n + i] }
+            policy.usePublished(parameters.readBlock)
             policyVersion = version
             policyAgeCycles = 0
         } else {
@@ -204,6 +201,15 @@ public final class ControlLoop: @unchecked Sendable {
             realtimeSection?.enter()
             let start = Self.now()
             var beforeSend = start, afterSend = start
+            // ACT out, the syscall timed on its own and left outside the real-time section.
+            func sendAction() {
+                beforeSend = Self.now()
+                realtimeSection?.exit()
+                client.sendAction(UnsafeBufferPointer(action))
+                realtimeSection?.enter()
+                afterSend = Self.now()
+                svgrt_trace_frame_sent(client.sendSequence)
+            }
             if received { svgrt_trace_frame_received(client.senseSequence, client.stepIndex) }
             // Phase lock: the next wake-up is `phaseLead` before the next SENSE is due.
             let nextDeadline = received && options.phaseLeadNanoseconds > 0
@@ -214,12 +220,7 @@ public final class ControlLoop: @unchecked Sendable {
                 if silentCycles == silenceLimit && episodeSteps > 0 { reportEpisode(silent: true) }
                 for i in 0..<A { action[i] = safety.safeAction[i] }
                 safeActions += 1
-                beforeSend = Self.now()
-                realtimeSection?.exit()
-                client.sendAction(UnsafeBufferPointer(action))
-                realtimeSection?.enter()
-                afterSend = Self.now()
-                svgrt_trace_frame_sent(client.sendSequence)
+                sendAction()
                 previousValid = false
             } else {
                 silentCycles = 0
@@ -256,12 +257,7 @@ public final class ControlLoop: @unchecked Sendable {
                         // The action sent is not the one sampled: store the density of the sent one.
                         logProbability = policy.logDensity(action: UnsafeBufferPointer(action), sample: 0)
                     }
-                    beforeSend = Self.now()
-                    realtimeSection?.exit()
-                    client.sendAction(UnsafeBufferPointer(action))
-                    realtimeSection?.enter()
-                    afterSend = Self.now()
-                    svgrt_trace_frame_sent(client.sendSequence)
+                    sendAction()
                     // Remember (s, a as sent, log π(a|s)) for the next transition.
                     previousLogProbability = logProbability
                     for i in 0..<S { transition[i] = state[i] }

@@ -59,11 +59,8 @@ public final class Learner: @unchecked Sendable {
     /// Copies the current policy into every hand-off and publishes it.
     public func publish() {
         let v = version.add(1, ordering: .relaxed).newValue
-        let policy = svg.policy
-        let n = policy.mean.parameters.count
         for buffer in published {
-            buffer.writeBlock.update(from: policy.mean.parameters.base, count: n)
-            for i in 0..<policy.actionSize { buffer.writeBlock[n + i] = policy.logStd[i] }
+            svg.policy.writePublished(into: buffer.writeBlock)
             buffer.publish(version: UInt64(v))
         }
         svgrt_trace_parameter_publish(Int64(v))

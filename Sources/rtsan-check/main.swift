@@ -19,6 +19,7 @@ import Learn
 import Link
 import Runtime
 import Synchronization
+import TestSupport
 import Training
 
 typealias Hook = @convention(c) () -> Void
@@ -44,32 +45,20 @@ func runCheck() throws {
     let cycles = arguments.first.flatMap { Int($0) } ?? 3_000
     if arguments.contains("--inject-allocation") { injectAtSection = 2_000 }
 
-    // firmware-sim next to this executable.
+    // firmware-sim: --firmware PATH, or next to this executable.
     let rate = 500.0
-    let firmware = Process()
     let firmwarePath = arguments.firstIndex(of: "--firmware").map { arguments[$0 + 1] }
         ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("firmware-sim").path
-    firmware.executableURL = URL(fileURLWithPath: firmwarePath)
-    firmware.arguments = ["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "\(rate)", "--port", "0", "--status-interval", "0"]
-    let firmwareLog = Pipe()
-    firmware.standardError = firmwareLog
-    firmware.standardOutput = FileHandle.nullDevice
-    do { try firmware.run() } catch { fail("cannot start firmware-sim: \(error)") }
+    let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "\(rate)", "--port", "0"],
+                                       executable: URL(fileURLWithPath: firmwarePath))
+    let port = firmware.port
     // RTSan ends the process on a report without running `defer`: stop the plant from its death callback.
-    firmwarePID = firmware.processIdentifier
+    firmwarePID = firmware.process.processIdentifier
     if let setDeathCallback = dlsym(nil, "__sanitizer_set_death_callback") {
         typealias SetCallback = @convention(c) (Hook?) -> Void
         unsafeBitCast(setDeathCallback, to: SetCallback.self)({ if firmwarePID > 0 { kill(firmwarePID, SIGTERM) } })
     }
-    var line = ""
-    while !line.contains("\n") {
-        let data = firmwareLog.fileHandleForReading.availableData
-        if data.isEmpty { break }
-        line += String(decoding: data, as: UTF8.self)
-    }
-    guard let range = line.range(of: #":(\d+),"#, options: .regularExpression), let port = UInt16(line[range].dropFirst().dropLast())
-    else { fail("firmware-sim did not start: \(line)") }
-    defer { firmware.terminate() }
+    defer { firmware.stop() }
 
     // What `svgrt run` assembles: trainer, learner thread, control loop.
     let configuration = TrainingConfiguration.defaults(for: "pendulum")
@@ -80,7 +69,7 @@ func runCheck() throws {
     try client.handshake()
     let record = TransitionRecord(stateSize: 3, actionSize: 1)
     let ring = SPSCRing(minimumCapacity: 16_384, width: record.width)
-    let toControl = TripleBuffer(count: trainer.policy.mean.parameters.count + 1)
+    let toControl = TripleBuffer(count: trainer.policy.publishedCount)
     var learnerOptions = Learner.Options()
     learnerOptions.warmupTransitions = 200
     let learner = Learner(options: learnerOptions, svg: trainer.svg1er, ring: ring, published: [toControl])

@@ -29,13 +29,6 @@ func startThread(_ body: @escaping () -> Void) -> UInt {
     return thread
 }
 
-/// Copies a published parameter block (mean network, then log σ) into `policy`.
-func loadPublished(into policy: GaussianPolicy, from block: UnsafePointer<Float>) {
-    let n = policy.mean.parameters.count
-    policy.mean.parameters.base.update(from: block, count: n)
-    for i in 0..<policy.actionSize { policy.logStd[i] = block[n + i] }
-}
-
 /// `svgrt run`: controls a plant over the wire at the control rate while SVG(1)-ER learns on
 /// another thread; one progress line per episode; a report at the end.
 struct Run: ParsableCommand {
@@ -178,7 +171,7 @@ struct Run: ParsableCommand {
         // Hand-offs and the two threads.
         let record = TransitionRecord(stateSize: S, actionSize: A)
         let ring = SPSCRing(minimumCapacity: 16_384, width: record.width)
-        let parameterCount = trainer.policy.mean.parameters.count + A
+        let parameterCount = trainer.policy.publishedCount
         let toControl = TripleBuffer(count: parameterCount), toMonitor = TripleBuffer(count: parameterCount)
         var options = Learner.Options()
         options.updatesPerStep = updatesPerStep
@@ -213,7 +206,7 @@ struct Run: ParsableCommand {
         while learner.version.load(ordering: .acquiring) == 0 { usleep(1000) }
         // The policy control starts from (version 1: the restored one with --resume).
         if toMonitor.takeNewest() != nil {
-            loadPublished(into: monitorPolicy, from: toMonitor.readBlock)
+            monitorPolicy.copyPublished(toMonitor.readBlock)
             log(String(format: "svgrt run: control starts from policy v1, fingerprint %08x (CRC-32C of its parameters)",
                        monitorPolicy.parameterFingerprint()))
         }
@@ -234,7 +227,7 @@ struct Run: ParsableCommand {
         defer { reportRow.deallocate() }
         func evaluateNow(_ t: Double) {
             guard let _ = toMonitor.takeNewest() else { return }
-            loadPublished(into: monitorPolicy, from: toMonitor.readBlock)
+            monitorPolicy.copyPublished(toMonitor.readBlock)
             let value = Evaluation.meanReturn(policy: monitorPolicy, plant: PlantRegistry.make(plant)!)
             evaluations.append((t, value))
             log(String(format: "  evaluation at %.0f s: %.1f (deterministic policy, reference starts)", t, value))

@@ -29,7 +29,7 @@ final class OnlineFixture {
         try client.handshake()
         let record = TransitionRecord(stateSize: 3, actionSize: 1)
         ring = SPSCRing(minimumCapacity: 16_384, width: record.width)
-        let toControl = TripleBuffer(count: trainer.policy.mean.parameters.count + 1)
+        let toControl = TripleBuffer(count: trainer.policy.publishedCount)
         var options = Learner.Options()
         options.updatesPerStep = 1
         options.warmupTransitions = warmupTransitions

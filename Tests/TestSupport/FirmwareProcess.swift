@@ -14,9 +14,10 @@ public final class FirmwareProcess: @unchecked Sendable {
         return me.deletingLastPathComponent().appendingPathComponent("firmware-sim")
     }
 
-    /// Starts firmware-sim with `arguments` and waits for its "serving" line.
-    public init(_ arguments: [String]) throws {
-        process.executableURL = Self.executable
+    /// Starts firmware-sim (`executable`, default: next to this bundle) with `arguments` and
+    /// waits for its "serving" line.
+    public init(_ arguments: [String], executable: URL = FirmwareProcess.executable) throws {
+        process.executableURL = executable
         process.arguments = arguments.contains("--status-interval") ? arguments : arguments + ["--status-interval", "0"]
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
