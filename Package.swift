@@ -34,7 +34,7 @@ let cpuFlags: [String] = {
     return []
     #endif
 }()
-// The 16-lane kernels (Sources/Net/MatrixKernels+Wide.swift) when the target has AVX-512;
+// The 16-lane kernels (SIMD16 in Sources/Net/KernelVector.swift) when the target has AVX-512;
 // SVGRT_WIDE_VECTORS=1 or 0 forces them on or off.
 let wideVectors: Bool = {
     if let forced = ProcessInfo.processInfo.environment["SVGRT_WIDE_VECTORS"] { return forced == "1" }
