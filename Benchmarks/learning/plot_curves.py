@@ -29,6 +29,7 @@ def main():
     out, title = sys.argv[1], sys.argv[2]
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
     summary = []
+    everything = []
     for spec in sys.argv[3:]:
         label, pattern = spec.split("=", 1)
         runs = [load(p) for p in sorted(glob.glob(pattern))]
@@ -41,6 +42,12 @@ def main():
         line, = ax.plot(steps, mean, label=f"{label} ({len(runs)} seeds)")
         ax.fill_between(steps, values.min(axis=0), values.max(axis=0), color=line.get_color(), alpha=0.2)
         summary.append((label, steps, mean))
+        everything.extend(values.ravel())
+    # Returns that are all negative and span more than two decades (the Hand: −250 early, −1
+    # late) would leave the end of the curves flat on a linear axis: symmetric log, linear
+    # within ±1.
+    if everything and max(everything) < 0 and min(everything) / max(everything) > 100:
+        ax.set_yscale("symlog", linthresh=1)
     ax.set_xlabel("environment steps")
     ax.set_ylabel("evaluation return (deterministic policy)")
     ax.set_title(title)

@@ -11,8 +11,12 @@ public final class EpisodicSVG {
     public let infinity: SVGInfinity
     public let policyStep: ValueGradientPolicyStep
     let segment: Minibatch
-    /// Model (and critic) steps after each episode.
+    /// Model (and critic) steps after each episode (default: the episode length).
     public var fitStepsPerEpisode: Int
+    /// SVG(∞) and planner: policy steps after each episode, each a fresh recursion with the
+    /// current policy (SVG(∞): along the same real episode, η re-inferred; planner: along a
+    /// fresh simulated trajectory). Algorithm 1 takes one; more is our option.
+    public var policyStepsPerEpisode = 1
     public var generator: Xoshiro256StarStar
 
     public init(policy: GaussianPolicy, model: DynamicsModel, value: ValueFunction, replay: ReplayBuffer,
@@ -43,12 +47,16 @@ public final class EpisodicSVG {
             policyStep.applyGradient(clipNorm: clip)
         case .svgInfinity:
             let states = segment.states.base, actions = segment.actions.base
-            infinity.computeGradient(steps: length, gamma: gamma, state: { UnsafePointer(states + $0 * S) },
-                                     action: { UnsafePointer(actions + $0 * A) }, finalState: segment.nextState(length - 1))
-            applyPolicyGradient(clip)
+            for _ in 0..<policyStepsPerEpisode {
+                infinity.computeGradient(steps: length, gamma: gamma, state: { UnsafePointer(states + $0 * S) },
+                                         action: { UnsafePointer(actions + $0 * A) }, finalState: segment.nextState(length - 1))
+                applyPolicyGradient(clip)
+            }
         case .planner:
-            infinity.computePlannerGradient(steps: length, gamma: gamma, start: segment.state(0), generator: &generator)
-            applyPolicyGradient(clip)
+            for _ in 0..<policyStepsPerEpisode {
+                infinity.computePlannerGradient(steps: length, gamma: gamma, start: segment.state(0), generator: &generator)
+                applyPolicyGradient(clip)
+            }
         }
     }
 

@@ -5,23 +5,24 @@ import Glibc
 
 /// The paper's Hand task (Heess et al. 2015 §6.1, eq. 15; SVG-SPEC §4): a 2-D point-mass hand
 /// whose velocity is the action, coupled by a spring to a ball under gravity and a Gaussian
-/// random force; after 1,000 steps of 0.01 s the hand should be at its target and the ball at
-/// its target, and only then is that rewarded.
+/// random force; after 1,000 steps of 0.01 s hand and ball should be at their targets, and only
+/// then is that rewarded.
 ///
 /// The paper gives no constants; ours: |ḣ| ≤ 1 m/s per axis; ball 1 kg; spring 20 N/m; damping
-/// 2 N·s/m; gravity 9.81 m/s² along −y; random force N(0, 1 N²) per axis per step; semi-implicit
-/// Euler. Two random targets per episode (the paper's d(hand, 0) is the special case of a hand
-/// target at the origin): the hand's uniform in [−1, 1]², the ball's where the ball would hang
-/// under the hand at its target (m g / k = 0.49 m below it) moved by a uniform random point of a
-/// disc of radius `ballTargetRadius` = 0.25 m. So the ball can always be brought to its target,
-/// but off the rest point it must be swinging through it at the final step: the timing is what
-/// the policy must learn. (With both targets uniform and independent, as first built, the ball
-/// target was mostly out of reach — a 1 m/s hand swings a 20 N/m, 2 N·s/m ball only ≈ 0.5 m
-/// off its rest point — and every policy scored near −13.) Reset: hand and ball at rest at
-/// random points in [−0.5, 0.5]².
-/// Observation (h_x, h_y, b_x, b_y, v_x, v_y, g^hand_x, g^hand_y, g^ball_x, g^ball_y, t/T) — time in
-/// the state, as the paper's. Reward α₁ ‖a‖² each step, α₁ = −0.001; terminal reward
-/// α₂ [d(hand, g^hand) + d(ball, g^ball)], α₂ = −10, of the final observation. γ = 1.
+/// 2 N·s/m; gravity 9.81 m/s² along −y; random force N(0, 5² N²) per axis per step (the ball
+/// wanders ≈ 6 cm per axis around where it hangs, so where it is at the end is not predictable
+/// from the start: the policy has to watch it); semi-implicit Euler. Targets: one of two
+/// configurations, chosen at random each episode ("one of two randomly chosen target
+/// configurations"): the hand's at (±`targetOffset`, 0), the ball's where the ball hangs under it
+/// (m g / k = 0.49 m lower). Reset: hand and ball at rest at random points in [−0.5, 0.5]².
+/// (First built with both targets uniform and independent, the ball's was mostly out of reach
+/// and every policy scored near −13; with the ball's target anywhere within 0.25 m of its rest
+/// point, reaching it needs a timed swing, and every policy — including backpropagation through
+/// the true dynamics — parked the hand on its target and let the ball hang, about 0.2 m off.)
+/// Observation (h_x, h_y, b_x, b_y, v_x, v_y, g^hand_x, g^hand_y, g^ball_x, g^ball_y, τ): time is in
+/// the state, as in the paper, as the time left in seconds, τ = (T − t)·dt (10 → 0). Reward
+/// α₁ ‖a‖² each step, α₁ = −0.001; terminal reward α₂ [d(hand, g^hand) + d(ball, g^ball)], α₂ = −10,
+/// of the final observation. γ = 1.
 public final class Hand: Plant {
     public let name = "hand"
     public let observationSize = 11
@@ -35,10 +36,10 @@ public final class Hand: Plant {
     public private(set) var stepIndex = 0
 
     public static let ballMass = 1.0, springConstant = 20.0, damping = 2.0, gravity = 9.81
-    public static let randomForceStandardDeviation = 1.0
+    public static let randomForceStandardDeviation = 5.0
     public static let actionPenalty = -0.001, terminalWeight = -10.0
-    /// Radius of the disc around the ball's rest point under the hand target that holds the ball target, m.
-    public static let ballTargetRadius = 0.25
+    /// The two hand targets are (±targetOffset, 0), m.
+    public static let targetOffset = 0.5
 
     /// hand (2), ball (2), ball velocity (2), hand target (2), ball target (2).
     var state = [Double](repeating: 0, count: 10)
@@ -50,13 +51,12 @@ public final class Hand: Plant {
     public func reset(using generator: inout Xoshiro256StarStar) {
         for i in 0..<4 { state[i] = -0.5 + generator.nextUniform() }
         state[4] = 0; state[5] = 0
-        state[6] = -1 + 2 * generator.nextUniform()
-        state[7] = -1 + 2 * generator.nextUniform()
-        // Uniform in the disc: radius √u · R, angle 2π v.
-        let radius = Self.ballTargetRadius * generator.nextUniform().squareRoot()
-        let angle = 2 * Double.pi * generator.nextUniform()
-        state[8] = state[6] + radius * cos(angle)
-        state[9] = state[7] - Self.ballMass * Self.gravity / Self.springConstant + radius * sin(angle)
+        // One of two target configurations, chosen at random: the hand's at (±x, 0), the ball's
+        // where it hangs under it.
+        let side: Double = generator.nextUniform() < 0.5 ? -1 : 1
+        state[6] = side * Self.targetOffset; state[7] = 0
+        state[8] = state[6]
+        state[9] = -Self.ballMass * Self.gravity / Self.springConstant
         forceGenerator = Xoshiro256StarStar(seed: generator.next())
         stepIndex = 0
     }
@@ -73,7 +73,7 @@ public final class Hand: Plant {
 
     public func observe(into s: UnsafeMutableBufferPointer<Double>) {
         for i in 0..<10 { s[i] = state[i] }
-        s[10] = Double(stepIndex) / Double(episodeLength)
+        s[10] = Double(episodeLength - stepIndex) * timeStep
     }
 
     public func step(action: UnsafeBufferPointer<Double>) -> Double {

@@ -17,6 +17,14 @@ public final class Trainer {
     public let svg1er: SVG1ER
     public let episodic: EpisodicSVG
     public let svg0: SVG0
+    /// The SVG(1)-ER learner whose model and value steps this run takes (the episodic algorithms
+    /// have their own): its `modelLoss` and `valueLoss` are the ones to report.
+    public var fittingLearner: SVG1ER {
+        switch configuration.algorithm {
+        case .svg1, .svgInfinity, .planner: episodic.learner
+        case .svg1ER, .svg0: svg1er
+        }
+    }
 
     /// Exploration noise, and the reset distribution.
     var actingGenerator: Xoshiro256StarStar
@@ -82,6 +90,8 @@ public final class Trainer {
                                hyperparameters: configuration.svg, maxSteps: plant.episodeLength, seed: generator.next())
         svg1er.policyStep.preSquashPenalty = configuration.preSquashPenalty ?? 0
         episodic.policyStep.preSquashPenalty = configuration.preSquashPenalty ?? 0
+        episodic.policyStepsPerEpisode = configuration.policyStepsPerEpisode ?? 1
+        if let steps = configuration.modelStepsPerEpisode { episodic.fitStepsPerEpisode = steps }
         actingGenerator = Xoshiro256StarStar(seed: generator.next())
         resetGenerator = Xoshiro256StarStar(seed: generator.next())
         let critic = QFunction(stateSize: S, actionSize: A, hidden: configuration.valueHidden, maxBatch: batch,

@@ -86,6 +86,15 @@ struct Train: ParsableCommand {
     @Option(help: "Value steps per update.")
     var valueSteps: Int?
 
+    @Option(help: "Hidden widths of each model sub-network, separated by x or commas (e.g. 20x20).")
+    var modelHidden: String?
+
+    @Option(help: "SVG(∞), planner: policy steps after each episode (default 1, as Algorithm 1).")
+    var policyStepsPerEpisode: Int?
+
+    @Option(help: "SVG(1), SVG(∞), planner: model (and critic) steps after each episode (default: the episode length).")
+    var modelStepsPerEpisode: Int?
+
     @Option(help: "Output folder: curve.csv, config.json, checkpoint.svgp.")
     var output = "runs/train"
 
@@ -130,6 +139,21 @@ struct Train: ParsableCommand {
         if let initialStd { c.initialStdFraction = initialStd }
         if let clipNorm { c.svg.clipNorm = clipNorm }
         if let valueSteps { c.svg.valueStepsPerUpdate = valueSteps }
+        if let policyStepsPerEpisode {
+            guard policyStepsPerEpisode >= 1 else { throw ValidationError("--policy-steps-per-episode must be at least 1") }
+            c.policyStepsPerEpisode = policyStepsPerEpisode
+        }
+        if let modelStepsPerEpisode {
+            guard modelStepsPerEpisode >= 0 else { throw ValidationError("--model-steps-per-episode must not be negative") }
+            c.modelStepsPerEpisode = modelStepsPerEpisode
+        }
+        if let modelHidden {
+            let widths = modelHidden.split(whereSeparator: { $0 == "," || $0 == "x" }).map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !widths.isEmpty, widths.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+                throw ValidationError("--model-hidden wants positive widths separated by x or commas, e.g. 20x20 (got '\(modelHidden)')")
+            }
+            c.modelHidden = widths.map { $0! }
+        }
         if let valueScale { c.valueScale = valueScale }
         if let squashMean { c.squashMean = squashMean }
         if let stateDependentStd { c.stateDependentStd = stateDependentStd }
@@ -183,10 +207,10 @@ struct Train: ParsableCommand {
             trainer.step { event in
                 if case let .episodeEnded(episode, steps, value) = event {
                     lastEpisodeReturn = value
-                    curve += "\(steps),\(episode),\(value),,\(trainer.svg1er.modelLoss),\(trainer.svg1er.valueLoss),\(Date().timeIntervalSince(start))\n"
+                    curve += "\(steps),\(episode),\(value),,\(trainer.fittingLearner.modelLoss),\(trainer.fittingLearner.valueLoss),\(Date().timeIntervalSince(start))\n"
                     if Date().timeIntervalSince(lastReport) > 2 {
                         let rate = Double(steps - lastSteps) / Date().timeIntervalSince(lastReport)
-                        log("episode \(episode)  steps \(steps)  return \(String(format: "%.1f", value))  model \(String(format: "%.4f", trainer.svg1er.modelLoss))  value \(String(format: "%.4f", trainer.svg1er.valueLoss))  \(String(format: "%.0f", rate)) steps/s")
+                        log("episode \(episode)  steps \(steps)  return \(String(format: "%.1f", value))  model \(String(format: "%.4f", trainer.fittingLearner.modelLoss))  value \(String(format: "%.4f", trainer.fittingLearner.valueLoss))  \(String(format: "%.0f", rate)) steps/s")
                         lastReport = Date()
                         lastSteps = steps
                     }
@@ -194,9 +218,9 @@ struct Train: ParsableCommand {
             }
             if trainer.environmentSteps % c.evaluationInterval == 0 {
                 let value = trainer.evaluate()
-                curve += "\(trainer.environmentSteps),\(trainer.episode),,\(value),\(trainer.svg1er.modelLoss),\(trainer.svg1er.valueLoss),\(Date().timeIntervalSince(start))\n"
+                curve += "\(trainer.environmentSteps),\(trainer.episode),,\(value),\(trainer.fittingLearner.modelLoss),\(trainer.fittingLearner.valueLoss),\(Date().timeIntervalSince(start))\n"
                 let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.dimensionStd($0)) }.joined(separator: " ")
-                log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), model NLL \(String(format: "%.3f", trainer.svg1er.modelLoss)), value loss \(String(format: "%.2f", trainer.svg1er.valueLoss)), w \(String(format: "%.2f", trainer.svg1er.meanWeight)))")
+                log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), model NLL \(String(format: "%.3f", trainer.fittingLearner.modelLoss)), value loss \(String(format: "%.2f", trainer.fittingLearner.valueLoss)), w \(String(format: "%.2f", trainer.fittingLearner.meanWeight)))")
                 try curve.write(toFile: output + "/curve.csv", atomically: true, encoding: .utf8)
             }
         }

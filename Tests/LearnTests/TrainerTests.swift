@@ -67,6 +67,24 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// `policyStepsPerEpisode` and `modelStepsPerEpisode` set how many policy and model steps
+    /// SVG(∞) and the planner take after an episode, and the losses reported are the ones of
+    /// the learner that took them.
+    func testEpisodicStepCountsAreTaken() throws {
+        for algorithm in [TrainingConfiguration.Algorithm.svgInfinity, .planner] {
+            var c = TrainingConfiguration.defaults(for: "pendulum")
+            c.algorithm = algorithm
+            c.policyStepsPerEpisode = 3
+            c.modelStepsPerEpisode = 7
+            let t = try Trainer(c)
+            while t.episode < 2 { t.step() }
+            XCTAssertEqual(t.policy.meanOptimizer.stepCount, 6, "\(algorithm)")
+            XCTAssertEqual(t.model.optimizers[0].stepCount, 14, "\(algorithm)")
+            XCTAssertTrue(t.fittingLearner === t.episodic.learner)
+            XCTAssertNotEqual(t.fittingLearner.modelLoss, 0, "\(algorithm)")
+        }
+    }
+
     func testUnknownPlantIsAClearError() {
         var c = TrainingConfiguration()
         c.plant = "segway"

@@ -114,29 +114,59 @@ final class PlantPhysicsTests: XCTestCase {
         var s = [Double](repeating: 0, count: 11)
         s.withUnsafeMutableBufferPointer { hand.observe(into: $0) }
         XCTAssertEqual(s[3], -Hand.gravity * Hand.ballMass / Hand.springConstant, accuracy: 0.1)
-        XCTAssertEqual(s[10], 1)
+        XCTAssertEqual(s[10], 0)  // no time left
     }
 
-    /// Every ball target lies within `ballTargetRadius` of where the ball hangs under the hand
-    /// target, and the draws fill that disc (not just its centre).
-    func testHandBallTargetIsWithinSwingOfItsRestPoint() {
+    /// The targets are one of the two configurations, each with the ball's target where the ball
+    /// hangs under the hand's, and both come up about equally often.
+    func testHandTargetsAreOneOfTwoConfigurations() {
         let hand = Hand()
         var g = Xoshiro256StarStar(seed: 4)
         var s = [Double](repeating: 0, count: 11)
-        var farthest = 0.0, nearest = Double.infinity
-        for _ in 0..<2000 {
+        var right = 0
+        let resets = 2000
+        for _ in 0..<resets {
             hand.reset(using: &g)
             s.withUnsafeMutableBufferPointer { hand.observe(into: $0) }
-            let rest = (s[6], s[7] - Hand.ballMass * Hand.gravity / Hand.springConstant)
-            let d = hypot(s[8] - rest.0, s[9] - rest.1)
-            farthest = max(farthest, d)
-            nearest = min(nearest, d)
-            XCTAssertTrue((-1...1).contains(s[6]) && (-1...1).contains(s[7]))
+            XCTAssertEqual(abs(s[6]), Hand.targetOffset)
+            XCTAssertEqual(s[7], 0)
+            XCTAssertEqual(s[8], s[6])
+            XCTAssertEqual(s[9], -Hand.ballMass * Hand.gravity / Hand.springConstant, accuracy: 1e-12)
+            XCTAssertTrue((-0.5...0.5).contains(s[0]) && (-0.5...0.5).contains(s[3]))
+            XCTAssertEqual(s[10], Double(hand.episodeLength) * hand.timeStep)
+            if s[6] > 0 { right += 1 }
         }
-        XCTAssertLessThanOrEqual(farthest, Hand.ballTargetRadius)
-        XCTAssertGreaterThan(farthest, 0.95 * Hand.ballTargetRadius)
-        XCTAssertLessThan(nearest, 0.05 * Hand.ballTargetRadius)
+        XCTAssertEqual(Double(right) / Double(resets), 0.5, accuracy: 0.05)
+    }
+
+    /// The random force is what the equations of motion leave over: recovered from consecutive
+    /// observations, f = m (v' − v)/dt − k (h' − b) + c v + m g has mean 0 and the documented σ.
+    func testHandRandomForceHasTheDocumentedSpread() {
+        let hand = Hand()
+        var g = Xoshiro256StarStar(seed: 9)
+        hand.reset(using: &g)
+        var s = [Double](repeating: 0, count: 11), next = s
+        var sum = [0.0, 0.0], sumSquares = [0.0, 0.0]
+        let steps = 900
+        s.withUnsafeMutableBufferPointer { hand.observe(into: $0) }
+        for t in 0..<steps {
+            let action = [0.8 * sin(Double(t) * 0.05), -0.5]
+            _ = action.withUnsafeBufferPointer { hand.step(action: $0) }
+            next.withUnsafeMutableBufferPointer { hand.observe(into: $0) }
+            let m = Hand.ballMass, k = Hand.springConstant, c = Hand.damping, dt = hand.timeStep
+            for axis in 0..<2 {
+                let gravity = axis == 1 ? m * Hand.gravity : 0
+                let f = m * (next[4 + axis] - s[4 + axis]) / dt - k * (next[axis] - s[2 + axis]) + c * s[4 + axis] + gravity
+                sum[axis] += f
+                sumSquares[axis] += f * f
+            }
+            s = next
+        }
+        for axis in 0..<2 {
+            let mean = sum[axis] / Double(steps)
+            let std = (sumSquares[axis] / Double(steps) - mean * mean).squareRoot()
+            XCTAssertEqual(mean, 0, accuracy: 4 * Hand.randomForceStandardDeviation / Double(steps).squareRoot())
+            XCTAssertEqual(std, Hand.randomForceStandardDeviation, accuracy: 0.08 * Hand.randomForceStandardDeviation)
+        }
     }
 }
-
-import Foundation
