@@ -1,4 +1,8 @@
 import Learn
+import Plants
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Everything a training run needs, with a documented default per plant (`defaults(for:)`).
 /// Settable from the command line or a JSON file.
@@ -47,6 +51,13 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var svg: SVG1ER.Hyperparameters = .init()
 
     public init() {}
+
+    /// Sets the floor of the exploration σ to `fraction` of the plant's (largest) actuator
+    /// half-range: `svg.minLogStd` = log(fraction · half-range).
+    public mutating func setStdFloor(fractionOfHalfRange fraction: Float) {
+        let half = PlantRegistry.make(plant).map { p in zip(p.actionLow, p.actionHigh).map { ($1 - $0) / 2 }.max() ?? 1 } ?? 1
+        svg.minLogStd = logf(fraction * Float(half))
+    }
 
     /// The defaults for `plant`, documented where they differ from the general ones.
     public static func defaults(for plant: String) -> TrainingConfiguration {

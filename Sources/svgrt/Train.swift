@@ -161,8 +161,8 @@ struct Train: ParsableCommand {
         if let entropyBonus { c.svg.entropyBonus = entropyBonus }
         if let klWeight { c.svg.klWeight = klWeight }
         if let minStd {
-            let half = PlantRegistry.make(c.plant).map { p in zip(p.actionLow, p.actionHigh).map { ($1 - $0) / 2 }.max() ?? 1 } ?? 1
-            c.svg.minLogStd = Float(Foundation.log(Double(minStd) * half))
+            guard minStd > 0, minStd.isFinite else { throw ValidationError("--min-std must be a positive fraction of the actuator half-range") }
+            c.setStdFloor(fractionOfHalfRange: minStd)
         }
         if let checkpointEvery { c.checkpointInterval = checkpointEvery }
         if let polyak { c.svg.polyak = polyak }

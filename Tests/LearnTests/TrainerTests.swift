@@ -85,6 +85,19 @@ final class TrainerTests: XCTestCase {
         }
     }
 
+    /// The σ floor is a fraction of the actuator half-range (the pendulum's is 2 N·m) and reaches
+    /// the policy the trainer builds.
+    func testStdFloorIsAFractionOfTheHalfRange() throws {
+        var c = TrainingConfiguration.defaults(for: "pendulum")
+        c.setStdFloor(fractionOfHalfRange: 0.05)
+        XCTAssertEqual(c.svg.minLogStd, logf(0.1), accuracy: 1e-6)
+        let t = try Trainer(c)
+        XCTAssertEqual(t.policy.minLogStd, logf(0.1), accuracy: 1e-6)
+        var hand = TrainingConfiguration.defaults(for: "hand")
+        hand.setStdFloor(fractionOfHalfRange: 0.5)
+        XCTAssertEqual(hand.svg.minLogStd, logf(0.5), accuracy: 1e-6)
+    }
+
     func testUnknownPlantIsAClearError() {
         var c = TrainingConfiguration()
         c.plant = "segway"
