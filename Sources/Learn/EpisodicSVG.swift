@@ -45,16 +45,15 @@ public final class EpisodicSVG {
             learner.value.valueGradient(count: length, states: segment.nextStates.base, into: policyStep.valueGradients.base)
             policyStep.computeGradient(segment, gamma: gamma, maximumWeight: nil)
             policyStep.applyGradient(clipNorm: clip)
-        case .svgInfinity:
+        case .svgInfinity, .planner:
             let states = segment.states.base, actions = segment.actions.base
             for _ in 0..<policyStepsPerEpisode {
-                infinity.computeGradient(steps: length, gamma: gamma, state: { UnsafePointer(states + $0 * S) },
-                                         action: { UnsafePointer(actions + $0 * A) }, finalState: segment.nextState(length - 1))
-                applyPolicyGradient(clip)
-            }
-        case .planner:
-            for _ in 0..<policyStepsPerEpisode {
-                infinity.computePlannerGradient(steps: length, gamma: gamma, start: segment.state(0), generator: &generator)
+                if algorithm == .planner {
+                    infinity.computePlannerGradient(steps: length, gamma: gamma, start: segment.state(0), generator: &generator)
+                } else {
+                    infinity.computeGradient(steps: length, gamma: gamma, state: { UnsafePointer(states + $0 * S) },
+                                             action: { UnsafePointer(actions + $0 * A) }, finalState: segment.nextState(length - 1))
+                }
                 applyPolicyGradient(clip)
             }
         }

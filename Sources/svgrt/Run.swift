@@ -67,14 +67,7 @@ struct Run: ParsableCommand {
     @Option(help: "Actuator gain schedule SECONDS:GAIN,… e.g. 0:1,60:0.6.")
     var actuatorGain: String?
 
-    @Option(help: "Weight of the penalty on the policy's pre-squash mean (default: the plant's; see svgrt train).")
-    var preSquashPenalty: Float?
-
-    @Option(help: "Weight λ of the KL regulariser on the learner's policy steps (default: the plant's; 0: off).")
-    var klWeight: Float?
-
-    @Option(help: "Floor of the exploration σ as a fraction of the actuator half-range (default: the plant's; see svgrt train).")
-    var minStd: Float?
+    @OptionGroup var regularisation: PolicyRegularisationOptions
 
     @Option(help: "Seconds between evaluations of the published policy (in-process, from the reference starts).")
     var evaluationInterval = 5.0
@@ -117,12 +110,7 @@ struct Run: ParsableCommand {
         var configuration = TrainingConfiguration.defaults(for: plant)
         configuration.seed = seed
         configuration.warmupSteps = .max  // the learner thread decides when to update
-        if let preSquashPenalty { configuration.preSquashPenalty = preSquashPenalty }
-        if let klWeight { configuration.svg.klWeight = klWeight }
-        if let minStd {
-            guard minStd > 0, minStd.isFinite else { throw ValidationError("--min-std must be a positive fraction of the actuator half-range") }
-            configuration.setStdFloor(fractionOfHalfRange: minStd)
-        }
+        try regularisation.apply(to: &configuration)
         let trainer = try Trainer(configuration)
         if let resume {
             try trainer.restore(from: resume + "/checkpoint.svgp")

@@ -68,20 +68,13 @@ struct Train: ParsableCommand {
     @Option(help: "Squash the policy mean into the actuator limits (true/false).")
     var squashMean: Bool?
 
-    @Option(help: "Weight of a penalty on the squashed policy's pre-squash mean (SVG(1), SVG(1)-ER; 0: off).")
-    var preSquashPenalty: Float?
-
     @Option(help: "σ as a function of the state, a second policy head (true/false; default false: one σ per action dimension).")
     var stateDependentStd: Bool?
 
-    @Option(help: "Weight λ of the KL regulariser on replayed policy steps (0: off).")
-    var klWeight: Float?
+    @OptionGroup var regularisation: PolicyRegularisationOptions
 
     @Option(help: "Entropy bonus α of the policy objective.")
     var entropyBonus: Float?
-
-    @Option(help: "Floor of the exploration σ as a fraction of the actuator half-range.")
-    var minStd: Float?
 
     @Option(help: "Value steps per update.")
     var valueSteps: Int?
@@ -157,13 +150,8 @@ struct Train: ParsableCommand {
         if let valueScale { c.valueScale = valueScale }
         if let squashMean { c.squashMean = squashMean }
         if let stateDependentStd { c.stateDependentStd = stateDependentStd }
-        if let preSquashPenalty { c.preSquashPenalty = preSquashPenalty }
         if let entropyBonus { c.svg.entropyBonus = entropyBonus }
-        if let klWeight { c.svg.klWeight = klWeight }
-        if let minStd {
-            guard minStd > 0, minStd.isFinite else { throw ValidationError("--min-std must be a positive fraction of the actuator half-range") }
-            c.setStdFloor(fractionOfHalfRange: minStd)
-        }
+        try regularisation.apply(to: &c)
         if let checkpointEvery { c.checkpointInterval = checkpointEvery }
         if let polyak { c.svg.polyak = polyak }
         let encoder = JSONEncoder()
