@@ -2,25 +2,39 @@ import Learn
 import Net
 import Plants
 
-/// Evaluation of a deterministic policy: mean return over the plant's evaluation starts (the
-/// pendulum's 10 reference states; 10 seeded resets for the others), terminal reward included.
+/// Evaluation of a deterministic policy (the mean action, no exploration), terminal reward
+/// included in each episode's return.
 public enum Evaluation {
+    /// Where evaluation episodes start.
+    public enum Starts {
+        /// The pendulum's 10 reference states (`EvaluationStarts.pendulum`), set with `reset(to:)`.
+        case pendulumReference
+        /// One episode per seed, each from `reset(using:)` with a generator of that seed.
+        case seeds([UInt64])
+
+        /// The starts of the evaluations during training: the pendulum's reference states, 10
+        /// seeded resets for the other plants.
+        public static func training(for plant: any Plant) -> Starts {
+            plant.name == "pendulum" ? .pendulumReference : .seeds(EvaluationStarts.seeds)
+        }
+    }
+
+    /// Mean return over the evaluation starts of training (`Starts.training`).
     public static func meanReturn(policy: GaussianPolicy, plant: any Plant) -> Double {
-        var total = 0.0
-        let starts = plant.name == "pendulum" ? EvaluationStarts.pendulum.count : EvaluationStarts.seeds.count
+        let r = returns(policy: policy, plant: plant, starts: .training(for: plant))
+        return r.reduce(0, +) / Double(r.count)
+    }
+
+    /// The return of each episode, in the order of `starts`.
+    public static func returns(policy: GaussianPolicy, plant: any Plant, starts: Starts) -> [Double] {
         var unused = Xoshiro256StarStar(seed: 0)
         let s = UnsafeMutableBufferPointer<Double>.allocate(capacity: plant.observationSize)
         let f = UnsafeMutableBufferPointer<Float>.allocate(capacity: plant.observationSize)
         let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: plant.actionSize)
         let ad = UnsafeMutableBufferPointer<Double>.allocate(capacity: plant.actionSize)
         defer { s.deallocate(); f.deallocate(); a.deallocate(); ad.deallocate() }
-        for k in 0..<starts {
-            if plant.name == "pendulum" {
-                EvaluationStarts.pendulum[k].withUnsafeBufferPointer { plant.reset(to: $0) }
-            } else {
-                var g = Xoshiro256StarStar(seed: EvaluationStarts.seeds[k])
-                plant.reset(using: &g)
-            }
+        func episode() -> Double {
+            var total = 0.0
             while !plant.isEpisodeOver {
                 plant.observe(into: s)
                 for i in 0..<s.count { f[i] = Float(s[i]) }
@@ -29,8 +43,20 @@ public enum Evaluation {
                 total += plant.step(action: UnsafeBufferPointer(ad))
             }
             plant.observe(into: s)
-            total += plant.terminalReward(observation: UnsafeBufferPointer(s))
+            return total + plant.terminalReward(observation: UnsafeBufferPointer(s))
         }
-        return total / Double(starts)
+        switch starts {
+        case .pendulumReference:
+            return EvaluationStarts.pendulum.map { start in
+                start.withUnsafeBufferPointer { plant.reset(to: $0) }
+                return episode()
+            }
+        case .seeds(let seeds):
+            return seeds.map { seed in
+                var g = Xoshiro256StarStar(seed: seed)
+                plant.reset(using: &g)
+                return episode()
+            }
+        }
     }
 }

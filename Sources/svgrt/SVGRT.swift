@@ -5,5 +5,5 @@ struct SVGRT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "svgrt",
         abstract: "svg-rt: learn and run continuous-control policies with Stochastic Value Gradients.",
-        subcommands: [Run.self, Train.self, TraceReportCommand.self])
+        subcommands: [Run.self, Train.self, Evaluate.self, TraceReportCommand.self])
 }

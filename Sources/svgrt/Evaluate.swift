@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import Training
+
+/// `svgrt evaluate RUN...`: the deterministic policy of each trained run (`svgrt train --output`
+/// folder), over many seeded episodes: return statistics, how many episodes reached a threshold,
+/// a text histogram, and optionally every return as CSV.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Evaluate the deterministic policy of trained runs over many seeded episodes.",
+        discussion: """
+            Each RUN is an `svgrt train --output` folder (config.json, checkpoint.svgp). Episodes start \
+            from the plant's random reset with seeds FIRST-SEED, FIRST-SEED + 1, …, the same for every \
+            run, so runs compare episode by episode. The seeds of the evaluations during training are \
+            10000–10009; the default first seed, 20000, keeps clear of them.
+            """)
+
+    @Argument(help: "Run folders written by `svgrt train --output`.")
+    var runs: [String]
+
+    @Option(help: "Episodes per run.")
+    var episodes = 100
+
+    @Option(help: "Seed of the first episode's reset.")
+    var firstSeed: UInt64 = 20_000
+
+    @Option(parsing: .unconditional, help: "Count the episodes whose return is at least this (e.g. -1 for the Hand's target reached, 500 for the cart-pole balanced).")
+    var successReturn: Double?
+
+    @Option(help: "Write every episode's return to this CSV file (run,episode,seed,return).")
+    var csv: String?
+
+    func validate() throws {
+        guard !runs.isEmpty else { throw ValidationError("give at least one run folder") }
+        guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
+    }
+
+    func run() throws {
+        let seeds = (0..<UInt64(episodes)).map { firstSeed + $0 }
+        var all: [Double] = []
+        var rows = "run,episode,seed,return\n"
+        for folder in runs {
+            let trainer = try Self.trainer(restoredFrom: folder)
+            let returns = Evaluation.returns(policy: trainer.policy, plant: trainer.plant, starts: .seeds(seeds))
+            let c = trainer.configuration
+            print("\(folder) (\(c.plant), \(c.algorithm.rawValue), seed \(c.seed), \(trainer.environmentSteps) steps): \(line(ReturnSummary(returns)))")
+            for (k, r) in returns.enumerated() { rows += "\(folder),\(k),\(seeds[k]),\(r)\n" }
+            all += returns
+        }
+        let pooled = ReturnSummary(all)
+        if runs.count > 1 { print("all \(runs.count) runs: \(line(pooled))") }
+        print(histogram(pooled))
+        if let csv {
+            try rows.write(toFile: csv, atomically: true, encoding: .utf8)
+            FileHandle.standardError.write("returns: \(csv)\n".data(using: .utf8)!)
+        }
+    }
+
+    /// A trainer of the run's configuration with its checkpoint restored (and verified).
+    static func trainer(restoredFrom folder: String) throws -> Trainer {
+        let configPath = folder + "/config.json", checkpointPath = folder + "/checkpoint.svgp"
+        for path in [configPath, checkpointPath] where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("\(folder) is not a finished `svgrt train` run: \(path) is missing")
+        }
+        let configuration: TrainingConfiguration
+        do {
+            configuration = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: configPath)))
+        } catch {
+            throw ValidationError("\(configPath) is not a training configuration: \(error)")
+        }
+        let trainer = try Trainer(configuration)
+        try trainer.restore(from: checkpointPath)
+        return trainer
+    }
+
+    func line(_ s: ReturnSummary) -> String {
+        func f(_ x: Double) -> String { String(format: "%.2f", x) }
+        var text = "mean \(f(s.mean)) ± \(f(s.standardDeviation)) (sd) over \(s.returns.count) episodes; min \(f(s.minimum)), p10 \(f(s.quantile(0.1))), median \(f(s.quantile(0.5))), p90 \(f(s.quantile(0.9))), max \(f(s.maximum))"
+        if let successReturn {
+            let n = s.count(atLeast: successReturn)
+            text += "; return ≥ \(successReturn): \(n) of \(s.returns.count) (\(String(format: "%.0f", 100 * Double(n) / Double(s.returns.count))) %)"
+        }
+        return text
+    }
+
+    /// Ten bins over the returns' range, a bar of up to 40 `#` each.
+    func histogram(_ s: ReturnSummary) -> String {
+        let (edges, counts) = s.histogram(bins: 10)
+        let fullest = max(counts.max() ?? 1, 1)
+        return (0..<counts.count).map { k in
+            let bar = String(repeating: "#", count: (counts[k] * 40 + fullest - 1) / fullest)
+            let close = k == counts.count - 1 ? "]" : ")"
+            return String(format: "[%9.2f, %9.2f", edges[k], edges[k + 1]) + close + String(format: " %5d ", counts[k]) + bar
+        }.joined(separator: "\n")
+    }
+}

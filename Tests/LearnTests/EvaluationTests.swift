@@ -1,0 +1,44 @@
+import XCTest
+import Learn
+import Training
+
+final class EvaluationTests: XCTestCase {
+    /// The evaluation during training is the mean of the per-episode returns over the pendulum's
+    /// 10 reference starts; seeded starts are repeatable and differ between seeds.
+    func testEpisodeReturnsAndTheirMean() throws {
+        var c = TrainingConfiguration.defaults(for: "pendulum")
+        c.steps = 400
+        let t = try Trainer(c)
+        for _ in 0..<400 { t.step() }
+        let reference = Evaluation.returns(policy: t.policy, plant: t.plant, starts: .pendulumReference)
+        XCTAssertEqual(reference.count, 10)
+        XCTAssertEqual(t.evaluate(), reference.reduce(0, +) / 10, accuracy: 1e-9)
+        XCTAssertGreaterThan(Set(reference).count, 5, "different starts give different returns")
+        let a = Evaluation.returns(policy: t.policy, plant: t.plant, starts: .seeds([1, 2, 3]))
+        let b = Evaluation.returns(policy: t.policy, plant: t.plant, starts: .seeds([1, 2, 3]))
+        let other = Evaluation.returns(policy: t.policy, plant: t.plant, starts: .seeds([4, 5, 6]))
+        XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern))
+        XCTAssertNotEqual(a, other)
+        XCTAssertTrue(a.allSatisfy { $0 < 0 && $0 > -2_000 }, "\(a)")
+    }
+
+    /// Against numpy: mean, std(ddof=1), quantile (linear), and histogram counts.
+    func testReturnSummaryStatistics() {
+        let s = ReturnSummary([3, 1, 4, 2])
+        XCTAssertEqual(s.mean, 2.5)
+        XCTAssertEqual(s.standardDeviation, (5.0 / 3).squareRoot(), accuracy: 1e-12)  // np.std(x, ddof=1)
+        XCTAssertEqual(s.quantile(0.5), 2.5, accuracy: 1e-12)
+        XCTAssertEqual(s.quantile(0.1), 1.3, accuracy: 1e-12)                         // np.quantile(x, 0.1)
+        XCTAssertEqual(s.quantile(0.9), 3.7, accuracy: 1e-12)
+        XCTAssertEqual(s.minimum, 1)
+        XCTAssertEqual(s.maximum, 4)
+        XCTAssertEqual(s.count(atLeast: 3), 2)
+        let (edges, counts) = s.histogram(bins: 3)
+        XCTAssertEqual(edges, [1, 2, 3, 4])
+        XCTAssertEqual(counts, [1, 1, 2], "the last bin is closed")
+        let single = ReturnSummary([-7])
+        XCTAssertEqual(single.standardDeviation, 0)
+        XCTAssertEqual(single.quantile(0.9), -7)
+        XCTAssertEqual(single.histogram(bins: 4).counts.reduce(0, +), 1)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import XCTest
+import TestSupport
+
+/// `svgrt evaluate` on a run `svgrt train` wrote: statistics for the number of episodes asked,
+/// the CSV of returns, and a clear error for a folder that is not a finished run.
+final class EvaluateCommandTests: XCTestCase {
+    func svgrt(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    func testEvaluateATrainedRun() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("svgrt-evaluate-\(getpid())").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let train = try svgrt(["train", "--plant", "pendulum", "--steps", "400", "--output", folder + "/run"])
+        XCTAssertEqual(train.status, 0, train.output)
+        let csv = folder + "/returns.csv"
+        let evaluate = try svgrt(["evaluate", folder + "/run", folder + "/run", "--episodes", "7",
+                                  "--success-return", "-100000", "--csv", csv])
+        XCTAssertEqual(evaluate.status, 0, evaluate.output)
+        XCTAssertTrue(evaluate.output.contains("(pendulum, svg1-er, seed 1, 400 steps)"), evaluate.output)
+        XCTAssertTrue(evaluate.output.contains("over 7 episodes"), evaluate.output)
+        XCTAssertTrue(evaluate.output.contains("7 of 7 (100 %)"), evaluate.output)
+        XCTAssertTrue(evaluate.output.contains("all 2 runs"), evaluate.output)
+        let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.count, 1 + 14)
+        // The same run evaluated twice from the same seeds gives the same returns.
+        let returns = rows.dropFirst().map { $0.split(separator: ",") }
+        XCTAssertEqual(returns[0][2], "20000")
+        XCTAssertEqual(returns[0][3], returns[7][3])
+        XCTAssertNotEqual(returns[0][3], returns[1][3])
+
+        let missing = try svgrt(["evaluate", folder])
+        XCTAssertNotEqual(missing.status, 0)
+        XCTAssertTrue(missing.output.contains("is not a finished `svgrt train` run"), missing.output)
+    }
+}
