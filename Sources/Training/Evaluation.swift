@@ -12,16 +12,17 @@ public enum Evaluation {
         /// One episode per seed, each from `reset(using:)` with a generator of that seed.
         case seeds([UInt64])
 
-        /// The starts of the evaluations during training: the pendulum's reference states, 10
-        /// seeded resets for the other plants.
-        public static func training(for plant: any Plant) -> Starts {
-            plant.name == "pendulum" ? .pendulumReference : .seeds(EvaluationStarts.seeds)
+        /// The starts of the evaluations during training: the pendulum's 10 reference states
+        /// whatever `episodes` says (the peers' starts), `episodes` seeded resets (seeds 10000 on)
+        /// for the other plants.
+        public static func training(for plant: any Plant, episodes: Int = 10) -> Starts {
+            plant.name == "pendulum" ? .pendulumReference : .seeds(EvaluationStarts.seeds(count: episodes))
         }
     }
 
     /// Mean return over the evaluation starts of training (`Starts.training`).
-    public static func meanReturn(policy: GaussianPolicy, plant: any Plant) -> Double {
-        let r = returns(policy: policy, plant: plant, starts: .training(for: plant))
+    public static func meanReturn(policy: GaussianPolicy, plant: any Plant, episodes: Int = 10) -> Double {
+        let r = returns(policy: policy, plant: plant, starts: .training(for: plant, episodes: episodes))
         return r.reduce(0, +) / Double(r.count)
     }
 

@@ -16,6 +16,7 @@ public enum EvaluationStarts {
         [0.1403646502014828, 0.12236874520167551],
     ]
 
-    /// Seeds of the evaluation resets of the other plants (10 episodes).
-    public static let seeds: [UInt64] = Array(10_000..<10_010)
+    /// Seeds of the evaluation resets of the other plants: 10000, 10001, … (10 episodes by
+    /// default, `TrainingConfiguration.evaluationEpisodes`).
+    public static func seeds(count: Int) -> [UInt64] { (0..<UInt64(count)).map { 10_000 + $0 } }
 }

@@ -169,8 +169,8 @@ public final class Trainer {
     }
 
     /// Mean return of the deterministic policy over the plant's evaluation starts (the pendulum's
-    /// 10 reference states; 10 seeded resets for the others). Does not touch the training plant.
+    /// 10 reference states; `evaluationEpisodes` seeded resets, default 10, for the others). Does not touch the training plant.
     public func evaluate() -> Double {
-        Evaluation.meanReturn(policy: policy, plant: evaluationPlant)
+        Evaluation.meanReturn(policy: policy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes ?? 10)
     }
 }

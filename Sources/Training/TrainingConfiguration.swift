@@ -46,6 +46,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var replayCapacity = 100_000
     /// Environment steps between evaluations of the deterministic policy.
     public var evaluationInterval = 500
+    /// Episodes per evaluation (seeded resets 10000, 10001, …; the pendulum always uses its 10
+    /// reference starts). Optional like `stateDependentStd`; nil means 10.
+    public var evaluationEpisodes: Int? = nil
     /// Environment steps between checkpoints (0: only at the end).
     public var checkpointInterval = 0
     public var svg: SVG1ER.Hyperparameters = .init()

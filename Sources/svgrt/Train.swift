@@ -32,6 +32,9 @@ struct Train: ParsableCommand {
     @Option(help: "Environment steps between evaluations.")
     var evaluationInterval: Int?
 
+    @Option(help: "Episodes per evaluation (seeded resets; the pendulum always uses its 10 reference starts).")
+    var evaluationEpisodes: Int?
+
     @Option(help: "Discount γ.")
     var gamma: Float?
 
@@ -118,6 +121,10 @@ struct Train: ParsableCommand {
         if let seed { c.seed = seed }
         if let updatesPerStep { c.updatesPerStep = updatesPerStep }
         if let evaluationInterval { c.evaluationInterval = evaluationInterval }
+        if let evaluationEpisodes {
+            guard evaluationEpisodes >= 1 else { throw ValidationError("--evaluation-episodes must be at least 1") }
+            c.evaluationEpisodes = evaluationEpisodes
+        }
         if let gamma { c.svg.gamma = gamma }
         if let batchSize { c.svg.batchSize = batchSize }
         if let learningRate {

@@ -22,6 +22,19 @@ final class EvaluationTests: XCTestCase {
         XCTAssertTrue(a.allSatisfy { $0 < 0 && $0 > -2_000 }, "\(a)")
     }
 
+    /// `evaluationEpisodes` sets how many seeded episodes (seeds 10000, 10001, …) an evaluation
+    /// of the other plants averages.
+    func testEvaluationEpisodesAreTheSeededResets() throws {
+        var c = TrainingConfiguration.defaults(for: "hand")
+        c.evaluationEpisodes = 3
+        let t = try Trainer(c)
+        let returns = Evaluation.returns(policy: t.policy, plant: t.plant, starts: .seeds([10_000, 10_001, 10_002]))
+        XCTAssertEqual(t.evaluate(), returns.reduce(0, +) / 3, accuracy: 1e-12)
+        c.evaluationEpisodes = nil
+        let ten = Evaluation.returns(policy: t.policy, plant: t.plant, starts: .seeds(Array(10_000..<10_010)))
+        XCTAssertEqual(try Trainer(c).evaluate(), ten.reduce(0, +) / 10, accuracy: 1e-12, "nil means 10")
+    }
+
     /// Against numpy: mean, std(ddof=1), quantile (linear), and histogram counts.
     func testReturnSummaryStatistics() {
         let s = ReturnSummary([3, 1, 4, 2])
