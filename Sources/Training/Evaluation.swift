@@ -26,15 +26,26 @@ public enum Evaluation {
         return r.reduce(0, +) / Double(r.count)
     }
 
+    /// One evaluation episode: its return and the observation it ended in.
+    public struct Episode: Sendable {
+        public let totalReturn: Double
+        public let finalObservation: [Double]
+    }
+
     /// The return of each episode, in the order of `starts`.
     public static func returns(policy: GaussianPolicy, plant: any Plant, starts: Starts) -> [Double] {
+        episodes(policy: policy, plant: plant, starts: starts).map(\.totalReturn)
+    }
+
+    /// Each episode's return and final observation, in the order of `starts`.
+    public static func episodes(policy: GaussianPolicy, plant: any Plant, starts: Starts) -> [Episode] {
         var unused = Xoshiro256StarStar(seed: 0)
         let s = UnsafeMutableBufferPointer<Double>.allocate(capacity: plant.observationSize)
         let f = UnsafeMutableBufferPointer<Float>.allocate(capacity: plant.observationSize)
         let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: plant.actionSize)
         let ad = UnsafeMutableBufferPointer<Double>.allocate(capacity: plant.actionSize)
         defer { s.deallocate(); f.deallocate(); a.deallocate(); ad.deallocate() }
-        func episode() -> Double {
+        func episode() -> Episode {
             var total = 0.0
             while !plant.isEpisodeOver {
                 plant.observe(into: s)
@@ -44,7 +55,7 @@ public enum Evaluation {
                 total += plant.step(action: UnsafeBufferPointer(ad))
             }
             plant.observe(into: s)
-            return total + plant.terminalReward(observation: UnsafeBufferPointer(s))
+            return Episode(totalReturn: total + plant.terminalReward(observation: UnsafeBufferPointer(s)), finalObservation: Array(s))
         }
         switch starts {
         case .pendulumReference:

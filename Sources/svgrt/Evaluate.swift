@@ -27,7 +27,7 @@ struct Evaluate: ParsableCommand {
     @Option(parsing: .unconditional, help: "Count the episodes whose return is at least this (e.g. -1 for the Hand's target reached, 500 for the cart-pole balanced).")
     var successReturn: Double?
 
-    @Option(help: "Write every episode's return to this CSV file (run,episode,seed,return).")
+    @Option(help: "Write every episode's return and final observation to this CSV file (run,episode,seed,return,final_s0,…).")
     var csv: String?
 
     func validate() throws {
@@ -38,13 +38,24 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         let seeds = (0..<UInt64(episodes)).map { firstSeed + $0 }
         var all: [Double] = []
-        var rows = "run,episode,seed,return\n"
+        var rows = ""
+        var plant: String?
         for folder in runs {
             let trainer = try Self.trainer(restoredFrom: folder)
-            let returns = Evaluation.returns(policy: trainer.policy, plant: trainer.plant, starts: .seeds(seeds))
+            if let plant, plant != trainer.configuration.plant {
+                throw ValidationError("\(folder) is a run on \(trainer.configuration.plant), the first run on \(plant): evaluate one plant at a time")
+            }
+            plant = trainer.configuration.plant
+            let episodes = Evaluation.episodes(policy: trainer.policy, plant: trainer.plant, starts: .seeds(seeds))
+            let returns = episodes.map(\.totalReturn)
             let c = trainer.configuration
             print("\(folder) (\(c.plant), \(c.algorithm.rawValue), seed \(c.seed), \(trainer.environmentSteps) steps): \(line(ReturnSummary(returns)))")
-            for (k, r) in returns.enumerated() { rows += "\(folder),\(k),\(seeds[k]),\(r)\n" }
+            if rows.isEmpty {
+                rows = "run,episode,seed,return" + (0..<trainer.plant.observationSize).map { ",final_s\($0)" }.joined() + "\n"
+            }
+            for (k, e) in episodes.enumerated() {
+                rows += "\(folder),\(k),\(seeds[k]),\(e.totalReturn)" + e.finalObservation.map { ",\($0)" }.joined() + "\n"
+            }
             all += returns
         }
         let pooled = ReturnSummary(all)

@@ -33,11 +33,16 @@ final class EvaluateCommandTests: XCTestCase {
         XCTAssertTrue(evaluate.output.contains("all 2 runs"), evaluate.output)
         let rows = try String(contentsOfFile: csv, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(rows.count, 1 + 14)
+        XCTAssertEqual(rows[0], "run,episode,seed,return,final_s0,final_s1,final_s2", "the pendulum's final observation too")
         // The same run evaluated twice from the same seeds gives the same returns.
         let returns = rows.dropFirst().map { $0.split(separator: ",") }
         XCTAssertEqual(returns[0][2], "20000")
         XCTAssertEqual(returns[0][3], returns[7][3])
         XCTAssertNotEqual(returns[0][3], returns[1][3])
+
+        // The final observation is the pendulum's (cos θ, sin θ, θ̇).
+        let final = returns[0][4...].map { Double($0)! }
+        XCTAssertEqual(final[0] * final[0] + final[1] * final[1], 1, accuracy: 1e-9)
 
         let missing = try svgrt(["evaluate", folder])
         XCTAssertNotEqual(missing.status, 0)
