@@ -5,8 +5,10 @@ import Net
 ///   c_t = [r_a + γ V̂_{s'}(s_{t+1}) f̂_a] π_θ at the real transitions (w = 1);
 /// - SVG(∞): model steps, then the backward recursion along the real episode;
 /// - planner: model steps, then the same recursion along a trajectory the model simulates.
-/// The model (and critic) steps reuse `SVG1ER`'s, on replay minibatches.
+/// The model (and critic) steps are those of the `SVG1ER` learner passed in (the trainer's own),
+/// on replay minibatches: one learner, one minibatch generator, one set of losses to report.
 public final class EpisodicSVG {
+    /// Takes the model and critic steps.
     public let learner: SVG1ER
     public let infinity: SVGInfinity
     public let policyStep: ValueGradientPolicyStep
@@ -19,13 +21,13 @@ public final class EpisodicSVG {
     public var policyStepsPerEpisode = 1
     public var generator: Xoshiro256StarStar
 
-    public init(policy: GaussianPolicy, model: DynamicsModel, value: ValueFunction, replay: ReplayBuffer,
-                reward: any TaskReward, hyperparameters: SVG1ER.Hyperparameters, maxSteps: Int, seed: UInt64) {
-        learner = SVG1ER(policy: policy, model: model, value: value, replay: replay, reward: reward,
-                         hyperparameters: hyperparameters, seed: seed)
-        infinity = SVGInfinity(policy: policy, model: model, reward: reward, maxSteps: maxSteps)
-        policyStep = ValueGradientPolicyStep(policy: policy, model: model, reward: reward, maxBatch: maxSteps)
-        segment = Minibatch(capacity: maxSteps, stateSize: replay.stateSize, actionSize: replay.actionSize)
+    /// `learner`'s policy, model, critic and replay are the ones updated; `seed` seeds the
+    /// planner's simulated noise.
+    public init(learner: SVG1ER, reward: any TaskReward, maxSteps: Int, seed: UInt64) {
+        self.learner = learner
+        infinity = SVGInfinity(policy: learner.policy, model: learner.model, reward: reward, maxSteps: maxSteps)
+        policyStep = ValueGradientPolicyStep(policy: learner.policy, model: learner.model, reward: reward, maxBatch: maxSteps)
+        segment = Minibatch(capacity: maxSteps, stateSize: learner.replay.stateSize, actionSize: learner.replay.actionSize)
         fitStepsPerEpisode = maxSteps
         generator = Xoshiro256StarStar(seed: seed ^ 0x9E37_79B9)
     }

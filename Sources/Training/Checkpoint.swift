@@ -22,11 +22,10 @@ extension Trainer {
         records.append(svg0.critic.network.parameterRecord(named: "q"))
         records.append(svg0.critic.target.parameterRecord(named: "q.target"))
         records += svg0.critic.optimizer.records(prefix: "q.adam")
-        let generators = [svg1er.generator, episodic.generator, episodic.learner.generator, actingGenerator, resetGenerator,
-                          svg0.generator]
+        let generators = [svg1er.generator, episodic.generator, actingGenerator, resetGenerator, svg0.generator]
         records.append(words("generators", generators.flatMap(\.words)))
         records.append(words("counters", [environmentSteps, episode, episodeStart, svg1er.updates, value.steps,
-                                          episodic.learner.updates, svg0.updates, svg0.critic.steps].map { UInt64(bitPattern: Int64($0)) }
+                                          svg0.updates, svg0.critic.steps].map { UInt64(bitPattern: Int64($0)) }
                                          + [episodeReturn.bitPattern]))
         return ParameterArchive(records: records)
     }
@@ -34,6 +33,24 @@ extension Trainer {
     /// Writes the checkpoint to `path` atomically.
     public func writeCheckpoint(to path: String) throws(ParameterArchiveError) {
         try checkpointArchive().write(to: path)
+    }
+
+    /// Restores only the policy (mean network, log σ) from a checkpoint, which is all evaluating
+    /// a run needs, and returns the environment steps it had taken; loads checkpoints whose other
+    /// records are laid out differently (older versions).
+    public func restorePolicy(from path: String) throws(ParameterArchiveError) -> Int {
+        let archive = try ParameterArchive.read(from: path)
+        try policy.mean.loadParameters(from: archive.record(named: "policy.mean", in: path), path: path)
+        let logStd = try archive.record(named: "policy.logStd", in: path)
+        guard logStd.values.count == policy.actionSize else {
+            throw .valueCountMismatch(path: path, record: "policy.logStd", expected: policy.actionSize, found: logStd.values.count)
+        }
+        for (i, v) in logStd.values.enumerated() { policy.logStd[i] = v }
+        let counters = try archive.record(named: "counters", in: path)
+        guard counters.values.count >= 2 else {
+            throw .valueCountMismatch(path: path, record: "counters", expected: 2, found: counters.values.count)
+        }
+        return Int(Int64(bitPattern: UInt64(counters.values[0].bitPattern) | UInt64(counters.values[1].bitPattern) << 32))
     }
 
     /// Restores a checkpoint written by a trainer of the same configuration.
@@ -66,7 +83,7 @@ extension Trainer {
         try network(svg0.critic.network, "q")
         try network(svg0.critic.target, "q.target")
         try svg0.critic.optimizer.load(from: archive, prefix: "q.adam", path: path)
-        let g = try words(archive, "generators", path: path, count: 36)
+        let g = try words(archive, "generators", path: path, count: 30)
         func generator(_ k: Int) throws(ParameterArchiveError) -> Xoshiro256StarStar {
             guard let generator = Xoshiro256StarStar(words: Array(g[(6 * k)..<(6 * k + 6)])) else {
                 throw .valueCountMismatch(path: path, record: "generators", expected: 6, found: 0)
@@ -75,20 +92,18 @@ extension Trainer {
         }
         svg1er.generator = try generator(0)
         episodic.generator = try generator(1)
-        episodic.learner.generator = try generator(2)
-        actingGenerator = try generator(3)
-        resetGenerator = try generator(4)
-        svg0.generator = try generator(5)
-        let c = try words(archive, "counters", path: path, count: 9)
+        actingGenerator = try generator(2)
+        resetGenerator = try generator(3)
+        svg0.generator = try generator(4)
+        let c = try words(archive, "counters", path: path, count: 8)
         environmentSteps = Int(Int64(bitPattern: c[0]))
         episode = Int(Int64(bitPattern: c[1]))
         episodeStart = Int(Int64(bitPattern: c[2]))
         svg1er.restore(updates: Int(Int64(bitPattern: c[3])))
         value.restore(steps: Int(Int64(bitPattern: c[4])))
-        episodic.learner.restore(updates: Int(Int64(bitPattern: c[5])))
-        svg0.restore(updates: Int(Int64(bitPattern: c[6])))
-        svg0.critic.restore(steps: Int(Int64(bitPattern: c[7])))
-        episodeReturn = Double(bitPattern: c[8])
+        svg0.restore(updates: Int(Int64(bitPattern: c[5])))
+        svg0.critic.restore(steps: Int(Int64(bitPattern: c[6])))
+        episodeReturn = Double(bitPattern: c[7])
         plant.reset(using: &resetGenerator)
     }
 }

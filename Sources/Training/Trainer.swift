@@ -14,17 +14,11 @@ public final class Trainer {
     public let model: DynamicsModel
     public let value: ValueFunction
     public let replay: ReplayBuffer
+    /// SVG(1)-ER, and the model and critic steps of the episodic algorithms: its `modelLoss` and
+    /// `valueLoss` are the ones to report.
     public let svg1er: SVG1ER
     public let episodic: EpisodicSVG
     public let svg0: SVG0
-    /// The SVG(1)-ER learner whose model and value steps this run takes (the episodic algorithms
-    /// have their own): its `modelLoss` and `valueLoss` are the ones to report.
-    public var fittingLearner: SVG1ER {
-        switch configuration.algorithm {
-        case .svg1, .svgInfinity, .planner: episodic.learner
-        case .svg1ER, .svg0: svg1er
-        }
-    }
 
     /// Exploration noise, and the reset distribution.
     var actingGenerator: Xoshiro256StarStar
@@ -86,8 +80,7 @@ public final class Trainer {
         replay = ReplayBuffer(capacity: configuration.replayCapacity, stateSize: S, actionSize: A)
         svg1er = SVG1ER(policy: policy, model: model, value: value, replay: replay, reward: reward,
                         hyperparameters: configuration.svg, seed: generator.next())
-        episodic = EpisodicSVG(policy: policy, model: model, value: value, replay: replay, reward: reward,
-                               hyperparameters: configuration.svg, maxSteps: plant.episodeLength, seed: generator.next())
+        episodic = EpisodicSVG(learner: svg1er, reward: reward, maxSteps: plant.episodeLength, seed: generator.next())
         svg1er.policyStep.preSquashPenalty = configuration.preSquashPenalty ?? 0
         episodic.policyStep.preSquashPenalty = configuration.preSquashPenalty ?? 0
         episodic.policyStepsPerEpisode = configuration.policyStepsPerEpisode ?? 1

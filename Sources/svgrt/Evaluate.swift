@@ -41,7 +41,7 @@ struct Evaluate: ParsableCommand {
         var rows = ""
         var plant: String?
         for folder in runs {
-            let trainer = try Self.trainer(restoredFrom: folder)
+            let (trainer, steps) = try Self.trainer(restoredFrom: folder)
             if let plant, plant != trainer.configuration.plant {
                 throw ValidationError("\(folder) is a run on \(trainer.configuration.plant), the first run on \(plant): evaluate one plant at a time")
             }
@@ -49,7 +49,7 @@ struct Evaluate: ParsableCommand {
             let episodes = Evaluation.episodes(policy: trainer.policy, plant: trainer.plant, starts: .seeds(seeds))
             let returns = episodes.map(\.totalReturn)
             let c = trainer.configuration
-            print("\(folder) (\(c.plant), \(c.algorithm.rawValue), seed \(c.seed), \(trainer.environmentSteps) steps): \(line(ReturnSummary(returns)))")
+            print("\(folder) (\(c.plant), \(c.algorithm.rawValue), seed \(c.seed), \(steps) steps): \(line(ReturnSummary(returns)))")
             if rows.isEmpty {
                 rows = "run,episode,seed,return" + (0..<trainer.plant.observationSize).map { ",final_s\($0)" }.joined() + "\n"
             }
@@ -67,8 +67,9 @@ struct Evaluate: ParsableCommand {
         }
     }
 
-    /// A trainer of the run's configuration with its checkpoint restored (and verified).
-    static func trainer(restoredFrom folder: String) throws -> Trainer {
+    /// A trainer of the run's configuration with the checkpoint's policy (verified), and the
+    /// environment steps it had been trained for.
+    static func trainer(restoredFrom folder: String) throws -> (Trainer, Int) {
         let configPath = folder + "/config.json", checkpointPath = folder + "/checkpoint.svgp"
         for path in [configPath, checkpointPath] where !FileManager.default.fileExists(atPath: path) {
             throw ValidationError("\(folder) is not a finished `svgrt train` run: \(path) is missing")
@@ -80,8 +81,7 @@ struct Evaluate: ParsableCommand {
             throw ValidationError("\(configPath) is not a training configuration: \(error)")
         }
         let trainer = try Trainer(configuration)
-        try trainer.restore(from: checkpointPath)
-        return trainer
+        return (trainer, try trainer.restorePolicy(from: checkpointPath))
     }
 
     func line(_ s: ReturnSummary) -> String {

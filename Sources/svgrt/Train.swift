@@ -202,10 +202,10 @@ struct Train: ParsableCommand {
             trainer.step { event in
                 if case let .episodeEnded(episode, steps, value) = event {
                     lastEpisodeReturn = value
-                    curve += "\(steps),\(episode),\(value),,\(trainer.fittingLearner.modelLoss),\(trainer.fittingLearner.valueLoss),\(Date().timeIntervalSince(start))\n"
+                    curve += "\(steps),\(episode),\(value),,\(trainer.svg1er.modelLoss),\(trainer.svg1er.valueLoss),\(Date().timeIntervalSince(start))\n"
                     if Date().timeIntervalSince(lastReport) > 2 {
                         let rate = Double(steps - lastSteps) / Date().timeIntervalSince(lastReport)
-                        log("episode \(episode)  steps \(steps)  return \(String(format: "%.1f", value))  model \(String(format: "%.4f", trainer.fittingLearner.modelLoss))  value \(String(format: "%.4f", trainer.fittingLearner.valueLoss))  \(String(format: "%.0f", rate)) steps/s")
+                        log("episode \(episode)  steps \(steps)  return \(String(format: "%.1f", value))  model \(String(format: "%.4f", trainer.svg1er.modelLoss))  value \(String(format: "%.4f", trainer.svg1er.valueLoss))  \(String(format: "%.0f", rate)) steps/s")
                         lastReport = Date()
                         lastSteps = steps
                     }
@@ -213,9 +213,9 @@ struct Train: ParsableCommand {
             }
             if trainer.environmentSteps % c.evaluationInterval == 0 {
                 let value = trainer.evaluate()
-                curve += "\(trainer.environmentSteps),\(trainer.episode),,\(value),\(trainer.fittingLearner.modelLoss),\(trainer.fittingLearner.valueLoss),\(Date().timeIntervalSince(start))\n"
+                curve += "\(trainer.environmentSteps),\(trainer.episode),,\(value),\(trainer.svg1er.modelLoss),\(trainer.svg1er.valueLoss),\(Date().timeIntervalSince(start))\n"
                 let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.dimensionStd($0)) }.joined(separator: " ")
-                log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), model NLL \(String(format: "%.3f", trainer.fittingLearner.modelLoss)), value loss \(String(format: "%.2f", trainer.fittingLearner.valueLoss)), w \(String(format: "%.2f", trainer.fittingLearner.meanWeight)))")
+                log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), model NLL \(String(format: "%.3f", trainer.svg1er.modelLoss)), value loss \(String(format: "%.2f", trainer.svg1er.valueLoss)), w \(String(format: "%.2f", trainer.svg1er.meanWeight)))")
                 try curve.write(toFile: output + "/curve.csv", atomically: true, encoding: .utf8)
             }
         }
