@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Learning-curve chart: evaluation return against environment steps, one line per algorithm
 (mean over seeds) with the spread (min to max over seeds) shaded.
-Usage: plot_curves.py OUT.png TITLE LABEL=DIR_GLOB [LABEL=DIR_GLOB ...]
+Usage: plot_curves.py OUT.png TITLE LABEL=DIR_GLOB [LABEL=DIR_GLOB ...] [ref:LABEL=VALUE ...]
 Each DIR_GLOB matches CSV files with 'steps' and 'evaluation_return' columns (svgrt's curve.csv
-or sb3_pendulum.py's output).
+or sb3_pendulum.py's output); each ref: draws a dashed horizontal line at VALUE (a yardstick,
+e.g. what a controller that knows the plant scores).
 """
 import csv
 import glob
@@ -30,7 +31,10 @@ def main():
     fig, ax = plt.subplots(figsize=(8, 4.5), dpi=120)
     summary = []
     everything = []
+    references = [spec[4:].rsplit("=", 1) for spec in sys.argv[3:] if spec.startswith("ref:")]
     for spec in sys.argv[3:]:
+        if spec.startswith("ref:"):
+            continue
         label, pattern = spec.split("=", 1)
         runs = [load(p) for p in sorted(glob.glob(pattern))]
         runs = [r for r in runs if r]
@@ -48,6 +52,8 @@ def main():
     # within ±1.
     if everything and max(everything) < 0 and min(everything) / max(everything) > 100:
         ax.set_yscale("symlog", linthresh=1)
+    for (label, value), style in zip(references, ["--", ":", "-.", (0, (5, 1))]):
+        ax.axhline(float(value), color="0.35", linestyle=style, linewidth=1, label=label)
     ax.set_xlabel("environment steps")
     ax.set_ylabel("evaluation return (deterministic policy)")
     ax.set_title(title)
