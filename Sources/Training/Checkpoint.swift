@@ -46,11 +46,10 @@ extension Trainer {
             throw .valueCountMismatch(path: path, record: "policy.logStd", expected: policy.actionSize, found: logStd.values.count)
         }
         for (i, v) in logStd.values.enumerated() { policy.logStd[i] = v }
-        let counters = try archive.record(named: "counters", in: path)
-        guard counters.values.count >= 2 else {
-            throw .valueCountMismatch(path: path, record: "counters", expected: 2, found: counters.values.count)
-        }
-        return Int(Int64(bitPattern: UInt64(counters.values[0].bitPattern) | UInt64(counters.values[1].bitPattern) << 32))
+        // The first counter is the environment steps in every layout so far.
+        let count = try archive.record(named: "counters", in: path).values.count / 2
+        guard count >= 1 else { throw .valueCountMismatch(path: path, record: "counters", expected: 2, found: 0) }
+        return Int(Int64(bitPattern: try words(archive, "counters", path: path, count: count)[0]))
     }
 
     /// Restores a checkpoint written by a trainer of the same configuration.
