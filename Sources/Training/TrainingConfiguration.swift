@@ -73,6 +73,15 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         switch plant {
         case "pendulum":
             c.svg.gamma = 0.99
+            // Regularisers (the main job's since 2026-11): σ ≥ 0.1 N·m (0.05 of the ±2 range),
+            // pre-squash penalty ρ = 0.01, KL λ = 0.03 (`Benchmarks/learning/pendulum`, 10 seeds,
+            // 10,000 steps): mean ≥ −200 at 3,500, ≥ −115 at 8,500, 3 of 140 evaluations after
+            // 3,000 steps below −300, final −113.9. Without them: −200 at 4,500 (2,500 on seeds
+            // 1–5, never on 6–10 as a mean; seed 7's squashed mean saturated at −815), −115
+            // never, 35 of 140 below −300, final −312. Each alone did less (ρ: 16 of 140).
+            c.setStdFloor(fractionOfHalfRange: 0.05)
+            c.preSquashPenalty = 0.01
+            c.svg.klWeight = 0.03
         case "cartpole":
             c.svg.gamma = 0.99          // the paper gives none
             c.evaluationInterval = 2_000
