@@ -11,8 +11,8 @@ struct Evaluate: ParsableCommand {
         discussion: """
             Each RUN is an `svgrt train --output` folder (config.json, checkpoint.svgp). Episodes start \
             from the plant's random reset with seeds FIRST-SEED, FIRST-SEED + 1, …, the same for every \
-            run, so runs compare episode by episode. The seeds of the evaluations during training are \
-            10000–10009; the default first seed, 20000, keeps clear of them.
+            run, so runs compare episode by episode. The evaluations during training use seeds 10000, \
+            10001, … (one per evaluation episode); the default first seed, 20000, keeps clear of them.
             """)
 
     @Argument(help: "Run folders written by `svgrt train --output`.")
@@ -39,13 +39,14 @@ struct Evaluate: ParsableCommand {
         let seeds = (0..<UInt64(episodes)).map { firstSeed + $0 }
         var all: [Double] = []
         var rows = ""
-        var plant: String?
-        for folder in runs {
-            let (trainer, steps) = try Self.trainer(restoredFrom: folder)
-            if let plant, plant != trainer.configuration.plant {
-                throw ValidationError("\(folder) is a run on \(trainer.configuration.plant), the first run on \(plant): evaluate one plant at a time")
-            }
-            plant = trainer.configuration.plant
+        // Every run checked before any is played: nothing is half done on a bad argument.
+        let configurations = try runs.map(Self.configuration(of:))
+        for (folder, c) in zip(runs, configurations) where c.plant != configurations[0].plant {
+            throw EvaluateError("\(folder) is a run on \(c.plant), \(runs[0]) on \(configurations[0].plant): evaluate one plant at a time")
+        }
+        for (folder, configuration) in zip(runs, configurations) {
+            let trainer = try Trainer(configuration)
+            let steps = try trainer.restorePolicy(from: folder + "/checkpoint.svgp")
             let episodes = Evaluation.episodes(policy: trainer.policy, plant: trainer.plant, starts: .seeds(seeds))
             let returns = episodes.map(\.totalReturn)
             let c = trainer.configuration
@@ -67,21 +68,17 @@ struct Evaluate: ParsableCommand {
         }
     }
 
-    /// A trainer of the run's configuration with the checkpoint's policy (verified), and the
-    /// environment steps it had been trained for.
-    static func trainer(restoredFrom folder: String) throws -> (Trainer, Int) {
+    /// The configuration of a finished run (its checkpoint must be there too).
+    static func configuration(of folder: String) throws -> TrainingConfiguration {
         let configPath = folder + "/config.json", checkpointPath = folder + "/checkpoint.svgp"
         for path in [configPath, checkpointPath] where !FileManager.default.fileExists(atPath: path) {
-            throw ValidationError("\(folder) is not a finished `svgrt train` run: \(path) is missing")
+            throw EvaluateError("\(folder) is not a finished `svgrt train` run: \(path) is missing")
         }
-        let configuration: TrainingConfiguration
         do {
-            configuration = try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: configPath)))
+            return try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: configPath)))
         } catch {
-            throw ValidationError("\(configPath) is not a training configuration: \(error)")
+            throw EvaluateError("\(configPath) is not a training configuration: \(error)")
         }
-        let trainer = try Trainer(configuration)
-        return (trainer, try trainer.restorePolicy(from: checkpointPath))
     }
 
     func line(_ s: ReturnSummary) -> String {
@@ -104,4 +101,10 @@ struct Evaluate: ParsableCommand {
             return String(format: "[%9.2f, %9.2f", edges[k], edges[k + 1]) + close + String(format: " %5d ", counts[k]) + bar
         }.joined(separator: "\n")
     }
+}
+
+/// A run that cannot be evaluated (reported without the usage text option errors get).
+struct EvaluateError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

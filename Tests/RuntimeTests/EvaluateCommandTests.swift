@@ -44,6 +44,14 @@ final class EvaluateCommandTests: XCTestCase {
         let final = returns[0][4...].map { Double($0)! }
         XCTAssertEqual(final[0] * final[0] + final[1] * final[1], 1, accuracy: 1e-9)
 
+        // Runs of two plants: refused before anything is played.
+        let cartpole = try svgrt(["train", "--plant", "cartpole", "--steps", "1000", "--evaluation-interval", "1000", "--output", folder + "/cartpole"])
+        XCTAssertEqual(cartpole.status, 0, cartpole.output)
+        let mixed = try svgrt(["evaluate", folder + "/run", folder + "/cartpole", "--episodes", "2"])
+        XCTAssertNotEqual(mixed.status, 0)
+        XCTAssertTrue(mixed.output.contains("evaluate one plant at a time"), mixed.output)
+        XCTAssertFalse(mixed.output.contains("over 2 episodes"), "nothing played: \(mixed.output)")
+
         let missing = try svgrt(["evaluate", folder])
         XCTAssertNotEqual(missing.status, 0)
         XCTAssertTrue(missing.output.contains("is not a finished `svgrt train` run"), missing.output)
