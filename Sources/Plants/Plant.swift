@@ -68,6 +68,10 @@ extension Plant {
 
     /// Whether the current episode has run its length.
     public var isEpisodeOver: Bool { stepIndex >= episodeLength }
+
+    /// The largest actuator half-range, (high − low)/2 over the action dimensions: the scale of
+    /// the initial exploration σ and of the σ floor.
+    public var largestActionHalfRange: Double { zip(actionLow, actionHigh).map { ($1 - $0) / 2 }.max() ?? 1 }
 }
 
 /// Every plant svg-rt ships, by name.

@@ -40,12 +40,7 @@ extension Trainer {
     /// records are laid out differently (older versions).
     public func restorePolicy(from path: String) throws(ParameterArchiveError) -> Int {
         let archive = try ParameterArchive.read(from: path)
-        try policy.mean.loadParameters(from: archive.record(named: "policy.mean", in: path), path: path)
-        let logStd = try archive.record(named: "policy.logStd", in: path)
-        guard logStd.values.count == policy.actionSize else {
-            throw .valueCountMismatch(path: path, record: "policy.logStd", expected: policy.actionSize, found: logStd.values.count)
-        }
-        for (i, v) in logStd.values.enumerated() { policy.logStd[i] = v }
+        try loadPolicy(from: archive, path: path)
         // The first counter is the environment steps in every layout so far.
         let count = try archive.record(named: "counters", in: path).values.count / 2
         guard count >= 1 else { throw .valueCountMismatch(path: path, record: "counters", expected: 2, found: 0) }
@@ -55,18 +50,9 @@ extension Trainer {
     /// Restores a checkpoint written by a trainer of the same configuration.
     public func restore(from path: String) throws(ParameterArchiveError) {
         let archive = try ParameterArchive.read(from: path)
-        func network(_ net: MLP, _ name: String) throws(ParameterArchiveError) {
-            try net.loadParameters(from: archive.record(named: name, in: path), path: path)
-        }
-        func vector(_ buffer: FloatBuffer, _ name: String) throws(ParameterArchiveError) {
-            let r = try archive.record(named: name, in: path)
-            guard r.values.count <= buffer.count else {
-                throw .valueCountMismatch(path: path, record: name, expected: buffer.count, found: r.values.count)
-            }
-            for (i, v) in r.values.enumerated() { buffer[i] = v }
-        }
-        try network(policy.mean, "policy.mean")
-        try vector(policy.logStd, "policy.logStd")
+        func network(_ net: MLP, _ name: String) throws(ParameterArchiveError) { try load(net, name, archive, path) }
+        func vector(_ buffer: FloatBuffer, _ name: String) throws(ParameterArchiveError) { try load(buffer, name, archive, path) }
+        try loadPolicy(from: archive, path: path)
         try policy.meanOptimizer.load(from: archive, prefix: "policy.mean.adam", path: path)
         try policy.logStdOptimizer.load(from: archive, prefix: "policy.logStd.adam", path: path)
         for (i, net) in model.networks.enumerated() {
@@ -105,6 +91,28 @@ extension Trainer {
         episodeReturn = Double(bitPattern: c[7])
         plant.reset(using: &resetGenerator)
     }
+}
+
+extension Trainer {
+    /// The policy's mean network and log σ, as `records(prefix: "policy")` wrote them.
+    func loadPolicy(from archive: ParameterArchive, path: String) throws(ParameterArchiveError) {
+        try load(policy.mean, "policy.mean", archive, path)
+        try load(policy.logStd, "policy.logStd", archive, path)
+    }
+}
+
+/// Loads the network record `name`.
+func load(_ net: MLP, _ name: String, _ archive: ParameterArchive, _ path: String) throws(ParameterArchiveError) {
+    try net.loadParameters(from: archive.record(named: name, in: path), path: path)
+}
+
+/// Loads the vector record `name` into the front of `buffer` (at most its count).
+func load(_ buffer: FloatBuffer, _ name: String, _ archive: ParameterArchive, _ path: String) throws(ParameterArchiveError) {
+    let r = try archive.record(named: name, in: path)
+    guard r.values.count <= buffer.count else {
+        throw .valueCountMismatch(path: path, record: name, expected: buffer.count, found: r.values.count)
+    }
+    for (i, v) in r.values.enumerated() { buffer[i] = v }
 }
 
 /// 64-bit words stored as pairs of float bit patterns.

@@ -15,13 +15,14 @@ public enum Evaluation {
         /// The starts of the evaluations during training: the pendulum's 10 reference states
         /// whatever `episodes` says (the peers' starts), `episodes` seeded resets (seeds 10000 on)
         /// for the other plants.
-        public static func training(for plant: any Plant, episodes: Int = 10) -> Starts {
+        public static func training(for plant: any Plant, episodes: Int) -> Starts {
             plant.name == "pendulum" ? .pendulumReference : .seeds(EvaluationStarts.seeds(count: episodes))
         }
     }
 
     /// Mean return over the evaluation starts of training (`Starts.training`).
-    public static func meanReturn(policy: GaussianPolicy, plant: any Plant, episodes: Int = 10) -> Double {
+    public static func meanReturn(policy: GaussianPolicy, plant: any Plant,
+                                  episodes: Int = EvaluationStarts.defaultEpisodes) -> Double {
         let r = returns(policy: policy, plant: plant, starts: .training(for: plant, episodes: episodes))
         return r.reduce(0, +) / Double(r.count)
     }

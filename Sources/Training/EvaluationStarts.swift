@@ -16,7 +16,11 @@ public enum EvaluationStarts {
         [0.1403646502014828, 0.12236874520167551],
     ]
 
-    /// Seeds of the evaluation resets of the other plants: 10000, 10001, … (10 episodes by
-    /// default, `TrainingConfiguration.evaluationEpisodes`).
-    public static func seeds(count: Int) -> [UInt64] { (0..<UInt64(count)).map { 10_000 + $0 } }
+    /// Episodes per evaluation during training unless `TrainingConfiguration.evaluationEpisodes`
+    /// says otherwise.
+    public static let defaultEpisodes = 10
+
+    /// `count` consecutive reset seeds from `first`: the evaluations during training use 10000,
+    /// 10001, … for the plants other than the pendulum.
+    public static func seeds(count: Int, from first: UInt64 = 10_000) -> [UInt64] { (0..<UInt64(count)).map { first + $0 } }
 }

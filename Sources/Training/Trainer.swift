@@ -58,7 +58,7 @@ public final class Trainer {
         reward = PlantReward(plant)
         let S = plant.observationSize, A = plant.actionSize
         var generator = Xoshiro256StarStar(seed: configuration.seed)
-        let halfRange = zip(plant.actionLow, plant.actionHigh).map { Float($1 - $0) / 2 }.max() ?? 1
+        let halfRange = Float(plant.largestActionHalfRange)
         let batch = max(configuration.svg.batchSize, plant.episodeLength)
         policy = GaussianPolicy(observationSize: S, actionSize: A, hidden: configuration.policyHidden, maxBatch: batch,
                                 initialStd: configuration.initialStdFraction * halfRange,
@@ -164,6 +164,6 @@ public final class Trainer {
     /// Mean return of the deterministic policy over the plant's evaluation starts (the pendulum's
     /// 10 reference states; `evaluationEpisodes` seeded resets, default 10, for the others). Does not touch the training plant.
     public func evaluate() -> Double {
-        Evaluation.meanReturn(policy: policy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes ?? 10)
+        Evaluation.meanReturn(policy: policy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes ?? EvaluationStarts.defaultEpisodes)
     }
 }

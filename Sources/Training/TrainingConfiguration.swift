@@ -58,7 +58,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// Sets the floor of the exploration σ to `fraction` of the plant's (largest) actuator
     /// half-range: `svg.minLogStd` = log(fraction · half-range).
     public mutating func setStdFloor(fractionOfHalfRange fraction: Float) {
-        let half = PlantRegistry.make(plant).map { p in zip(p.actionLow, p.actionHigh).map { ($1 - $0) / 2 }.max() ?? 1 } ?? 1
+        let half = PlantRegistry.make(plant)?.largestActionHalfRange ?? 1
         svg.minLogStd = logf(fraction * Float(half))
     }
 

@@ -36,7 +36,7 @@ struct Evaluate: ParsableCommand {
     }
 
     func run() throws {
-        let seeds = (0..<UInt64(episodes)).map { firstSeed + $0 }
+        let seeds = EvaluationStarts.seeds(count: episodes, from: firstSeed)
         var all: [Double] = []
         var rows = ""
         // Every run checked before any is played: nothing is half done on a bad argument.
@@ -49,7 +49,7 @@ struct Evaluate: ParsableCommand {
             let steps = try trainer.restorePolicy(from: folder + "/checkpoint.svgp")
             let episodes = Evaluation.episodes(policy: trainer.policy, plant: trainer.plant, starts: .seeds(seeds))
             let returns = episodes.map(\.totalReturn)
-            let c = trainer.configuration
+            let c = configuration
             print("\(folder) (\(c.plant), \(c.algorithm.rawValue), seed \(c.seed), \(steps) steps): \(line(ReturnSummary(returns)))")
             if rows.isEmpty {
                 rows = "run,episode,seed,return" + (0..<trainer.plant.observationSize).map { ",final_s\($0)" }.joined() + "\n"
