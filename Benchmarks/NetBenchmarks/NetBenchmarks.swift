@@ -95,7 +95,9 @@ let benchmarks: @Sendable () -> Void = {
     // 3→100→100→1, model 3 × 4→20→20→1, value 3→200→100→1), on a replay of 1,000 real steps.
     Benchmark("svg1-er update batch64 pendulum", configuration: slow) { benchmark in
         var c = TrainingConfiguration.defaults(for: "pendulum")
-        // The plain update of SVG-SPEC §3, as the PyTorch peer runs it: no KL term, no penalty.
+        // The plain update of SVG-SPEC §3, as the PyTorch peer runs it: batch 64 (the pendulum's
+        // training default is 128), no KL term, no penalty.
+        c.svg.batchSize = 64
         c.svg.klWeight = 0
         c.preSquashPenalty = 0
         c.warmupSteps = 1_000_000
