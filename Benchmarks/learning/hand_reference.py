@@ -20,7 +20,7 @@ import sys
 import numpy as np
 
 dt, k, c, m, g = 0.01, 20.0, 2.0, 1.0, 9.81     # Hand: step, spring, damping, ball mass, gravity
-T, force_sd, offset = 1000, 5.0, 0.5              # steps, random force per axis, hand target x
+T, force_sd, offset = 1000, 2.0, 0.5              # steps, random force per axis, hand target x
 action_penalty, terminal_weight = -0.001, -10.0
 
 # Per axis, error state z = (hand − its target, ball − its target, ball velocity); gravity is

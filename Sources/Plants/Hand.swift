@@ -9,9 +9,12 @@ import Glibc
 /// then is that rewarded.
 ///
 /// The paper gives no constants; ours: |ḣ| ≤ 1 m/s per axis; ball 1 kg; spring 20 N/m; damping
-/// 2 N·s/m; gravity 9.81 m/s² along −y; random force N(0, 5² N²) per axis per step (the ball
-/// wanders ≈ 6 cm per axis around where it hangs, so where it is at the end is not predictable
-/// from the start: the policy has to watch it); semi-implicit Euler. Targets: one of two
+/// 2 N·s/m; gravity 9.81 m/s² along −y; random force N(0, 2² N²) per axis per step (the ball
+/// wanders ≈ 2.4 cm per axis around where it hangs, so where it is at the end is not predictable
+/// from the start: a policy that watches it does better — hand parked and ball ignored −0.35, an
+/// LQR that knows the plant −0.10, `Benchmarks/learning/hand_reference.py`). 5 N (used until
+/// 2026-11-22) made the ball's wander dominate: parking scored −0.76, and no learner came
+/// within 0.1 m reliably; at 1 N the wander was negligible. Semi-implicit Euler. Targets: one of two
 /// configurations, chosen at random each episode ("one of two randomly chosen target
 /// configurations"): the hand's at (±`targetOffset`, 0), the ball's where the ball hangs under it
 /// (m g / k = 0.49 m lower). Reset: hand and ball at rest at random points in [−0.5, 0.5]².
@@ -36,7 +39,7 @@ public final class Hand: Plant {
     public private(set) var stepIndex = 0
 
     public static let ballMass = 1.0, springConstant = 20.0, damping = 2.0, gravity = 9.81
-    public static let randomForceStandardDeviation = 5.0
+    public static let randomForceStandardDeviation = 2.0
     public static let actionPenalty = -0.001, terminalWeight = -10.0
     /// The two hand targets are (±targetOffset, 0), m.
     public static let targetOffset = 0.5
