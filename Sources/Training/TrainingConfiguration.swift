@@ -106,6 +106,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             c.svg.gamma = 1             // paper: hand γ = 1
             c.algorithm = .svgInfinity
             c.evaluationInterval = 10_000
+            // The three settings below were chosen with a random force of 5 N (the Hand's until
+            // 2026-11-22) and kept at 2 N.
             // 100 episodes, not 10: an episode's return has a spread of about ±0.4 from the
             // random force alone, and the 10 fixed seeds read about 0.2 better than 100 fresh ones
             // (final policies of the 5-seed runs of 22 Nov, 20-20 and 4-4 models).
