@@ -12,6 +12,7 @@ extension Trainer {
         records += policy.records(prefix: "policy")
         records += policy.meanOptimizer.records(prefix: "policy.mean.adam")
         records += policy.logStdOptimizer.records(prefix: "policy.logStd.adam")
+        if let averagePolicy { records.append(averagePolicy.mean.parameterRecord(named: "policy.average.mean")) }
         records += model.records(prefix: "model")
         for (i, adam) in model.optimizers.enumerated() { records += adam.records(prefix: "model.dimension\(i).adam") }
         records += model.logStdOptimizer.records(prefix: "model.logStd.adam")
@@ -35,8 +36,8 @@ extension Trainer {
         try checkpointArchive().write(to: path)
     }
 
-    /// Restores only the policy (mean network, log σ) from a checkpoint, which is all evaluating
-    /// a run needs, and returns the environment steps it had taken; loads checkpoints whose other
+    /// Restores only the policy (mean network, log σ, and θ̄ with `policyAveraging`) from a
+    /// checkpoint, which is all evaluating a run needs, and returns the environment steps it had taken; loads checkpoints whose other
     /// records are laid out differently (older versions).
     public func restorePolicy(from path: String) throws(ParameterArchiveError) -> Int {
         let archive = try ParameterArchive.read(from: path)
@@ -94,10 +95,12 @@ extension Trainer {
 }
 
 extension Trainer {
-    /// The policy's mean network and log σ, as `records(prefix: "policy")` wrote them.
+    /// The policy's mean network and log σ, as `records(prefix: "policy")` wrote them, and the
+    /// averaged mean network when the configuration has one.
     func loadPolicy(from archive: ParameterArchive, path: String) throws(ParameterArchiveError) {
         try load(policy.mean, "policy.mean", archive, path)
         try load(policy.logStd, "policy.logStd", archive, path)
+        if let averagePolicy { try load(averagePolicy.mean, "policy.average.mean", archive, path) }
     }
 }
 

@@ -11,6 +11,11 @@ public final class Trainer {
     let evaluationPlant: any Plant
     public let reward: PlantReward
     public let policy: GaussianPolicy
+    /// With `policyAveraging` τ > 0: θ̄, the Polyak average of `policy`'s mean network, updated
+    /// after each episode. nil when off.
+    public let averagePolicy: GaussianPolicy?
+    /// The policy evaluations and `svgrt evaluate` play: `averagePolicy` when there is one, else `policy`.
+    public var evaluationPolicy: GaussianPolicy { averagePolicy ?? policy }
     public let model: DynamicsModel
     public let value: ValueFunction
     public let replay: ReplayBuffer
@@ -75,6 +80,8 @@ public final class Trainer {
                               learningRate: configuration.svg.valueLearningRate,
                               targetCopyInterval: configuration.svg.targetCopyInterval, generator: &generator)
         policy.minLogStd = configuration.svg.minLogStd
+        // A copy of the initial policy: θ̄ starts at θ₀ (its weight after n episodes is (1 − τ)ⁿ).
+        averagePolicy = (configuration.policyAveraging ?? 0) > 0 ? GaussianPolicy(copying: policy, maxBatch: 1) : nil
         value.outputScale = configuration.valueScale
         value.polyak = configuration.svg.polyak
         replay = ReplayBuffer(capacity: configuration.replayCapacity, stateSize: S, actionSize: A)
@@ -151,6 +158,9 @@ public final class Trainer {
             case .planner: episodic.update(algorithm: .planner, length: environmentSteps - episodeStart)
             case .svg1ER, .svg0: break
             }
+            if let averagePolicy, let tau = configuration.policyAveraging {
+                averagePolicy.mean.blendParameters(from: policy.mean, fraction: tau)
+            }
             onEpisodeEnd(.episodeEnded(episode: episode, steps: environmentSteps, return: episodeReturn))
             episode += 1
             episodeReturn = 0
@@ -161,9 +171,9 @@ public final class Trainer {
         return over
     }
 
-    /// Mean return of the deterministic policy over the plant's evaluation starts (the pendulum's
+    /// Mean return of the deterministic `evaluationPolicy` over the plant's evaluation starts (the pendulum's
     /// 10 reference states; `evaluationEpisodes` seeded resets, default 10, for the others). Does not touch the training plant.
     public func evaluate() -> Double {
-        Evaluation.meanReturn(policy: policy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes ?? EvaluationStarts.defaultEpisodes)
+        Evaluation.meanReturn(policy: evaluationPolicy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes ?? EvaluationStarts.defaultEpisodes)
     }
 }

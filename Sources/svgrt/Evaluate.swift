@@ -47,7 +47,7 @@ struct Evaluate: ParsableCommand {
         for (folder, configuration) in zip(runs, configurations) {
             let trainer = try Trainer(configuration)
             let steps = try trainer.restorePolicy(from: folder + "/checkpoint.svgp")
-            let episodes = Evaluation.episodes(policy: trainer.policy, plant: trainer.plant, starts: .seeds(seeds))
+            let episodes = Evaluation.episodes(policy: trainer.evaluationPolicy, plant: trainer.plant, starts: .seeds(seeds))
             let returns = episodes.map(\.totalReturn)
             let c = configuration
             print("\(folder) (\(c.plant), \(c.algorithm.rawValue), seed \(c.seed), \(steps) steps): \(line(ReturnSummary(returns)))")

@@ -91,6 +91,9 @@ struct Train: ParsableCommand {
     @Option(help: "SVG(1), SVG(∞), planner: model (and critic) steps after each episode (default: the episode length).")
     var modelStepsPerEpisode: Int?
 
+    @Option(help: "τ of the Polyak average of the policy that evaluations play, updated after each episode (0: off, play the trained policy; default: the plant's).")
+    var policyAveraging: Float?
+
     @Option(help: "Output folder: curve.csv, config.json, checkpoint.svgp.")
     var output = "runs/train"
 
@@ -146,6 +149,10 @@ struct Train: ParsableCommand {
         if let modelStepsPerEpisode {
             guard modelStepsPerEpisode >= 0 else { throw ValidationError("--model-steps-per-episode must not be negative") }
             c.modelStepsPerEpisode = modelStepsPerEpisode
+        }
+        if let policyAveraging {
+            guard policyAveraging >= 0, policyAveraging <= 1 else { throw ValidationError("--policy-averaging must be in [0, 1] (got \(policyAveraging))") }
+            c.policyAveraging = policyAveraging
         }
         if let modelHidden {
             let widths = modelHidden.split(whereSeparator: { $0 == "," || $0 == "x" }).map { Int($0.trimmingCharacters(in: .whitespaces)) }

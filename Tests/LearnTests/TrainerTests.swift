@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import Learn
 import Net
+import Plants
 import Training
 
 final class TrainerTests: XCTestCase {
@@ -9,7 +10,7 @@ final class TrainerTests: XCTestCase {
         var bits: [UInt32] = []
         for buffer in [t.policy.mean.parameters, t.policy.logStd, t.value.network.parameters, t.value.target.parameters,
                        t.svg0.critic.network.parameters, t.svg0.critic.target.parameters]
-            + t.model.networks.map(\.parameters) {
+            + t.model.networks.map(\.parameters) + [t.averagePolicy?.mean.parameters].compactMap({ $0 }) {
             bits += (0..<buffer.count).map { buffer[$0].bitPattern }
         }
         return bits
@@ -37,9 +38,11 @@ final class TrainerTests: XCTestCase {
     /// A run checkpointed at an episode boundary and resumed in a new trainer continues exactly
     /// as the uninterrupted run: same parameters, optimiser state, replay and returns.
     func testResumeFromCheckpointIsBitExact() throws {
-        for algorithm in [TrainingConfiguration.Algorithm.svg1ER, .svgInfinity, .svg0] {
+        for (algorithm, averaging) in [(TrainingConfiguration.Algorithm.svg1ER, nil), (.svgInfinity, nil), (.svg0, nil),
+                                       (.svgInfinity, Float(0.3))] {
             var c = TrainingConfiguration.defaults(for: "pendulum")
             c.algorithm = algorithm
+            c.policyAveraging = averaging
             c.replayCapacity = 2_000
             let path = NSTemporaryDirectory() + "svgrt-resume-\(UUID().uuidString).svgp"
             defer { try? FileManager.default.removeItem(atPath: path) }
@@ -88,6 +91,56 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(evaluator.policy.parameterFingerprint(), trained.policy.parameterFingerprint())
         XCTAssertEqual(evaluator.evaluate().bitPattern, trained.evaluate().bitPattern)
         XCTAssertNotEqual(try Trainer(c).policy.parameterFingerprint(), trained.policy.parameterFingerprint())
+    }
+
+    /// With `policyAveraging` τ the evaluations play θ̄ = the Polyak average of the policy's mean
+    /// network after each episode, starting from the initial network; acting and training are
+    /// those of the run without it; the checkpoint carries θ̄ to `restorePolicy`.
+    func testPolicyAveragingEvaluatesThePolyakAverage() throws {
+        var c = TrainingConfiguration.defaults(for: "pendulum")
+        c.algorithm = .svgInfinity
+        c.replayCapacity = 2_000
+        let plain = try Trainer(c)
+        XCTAssertNil(plain.averagePolicy)
+        XCTAssertTrue(plain.evaluationPolicy === plain.policy)
+        let tau: Float = 0.3
+        c.policyAveraging = tau
+        let averaged = try Trainer(c)
+        let average = try XCTUnwrap(averaged.averagePolicy)
+        XCTAssertTrue(averaged.evaluationPolicy === average)
+        func weights(_ p: GaussianPolicy) -> [Float] { (0..<p.mean.parameters.count).map { p.mean.parameters[$0] } }
+        var expected = weights(averaged.policy)  // θ̄₀ = θ₀
+        var returnsPlain: [Double] = [], returnsAveraged: [Double] = []
+        while averaged.episode < 3 {
+            plain.step { if case let .episodeEnded(_, _, r) = $0 { returnsPlain.append(r) } }
+            let ended = averaged.step { if case let .episodeEnded(_, _, r) = $0 { returnsAveraged.append(r) } }
+            if ended {
+                let theta = weights(averaged.policy)
+                for i in expected.indices { expected[i] = (1 - tau) * expected[i] + tau * theta[i] }
+            }
+        }
+        // Training is untouched: the same returns and the same trained policy as without averaging.
+        XCTAssertEqual(returnsAveraged.map(\.bitPattern), returnsPlain.map(\.bitPattern))
+        XCTAssertEqual(averaged.policy.parameterFingerprint(), plain.policy.parameterFingerprint())
+        let got = weights(average)
+        var worst: Float = 0
+        for i in expected.indices { worst = max(worst, abs(got[i] - expected[i]) / max(1e-3, abs(expected[i]))) }
+        XCTAssertLessThan(worst, 1e-5, "θ̄ is not the Polyak average of the episodes' policies")
+        XCTAssertNotEqual(got, weights(averaged.policy), "θ̄ should lag θ")
+        XCTAssertNotEqual(averaged.evaluate().bitPattern, plain.evaluate().bitPattern)
+        XCTAssertEqual(averaged.evaluate().bitPattern,
+                       Evaluation.meanReturn(policy: average, plant: PlantRegistry.make("pendulum")!, episodes: 10).bitPattern)
+        // restorePolicy brings θ̄ back, and `svgrt evaluate` plays it.
+        let path = NSTemporaryDirectory() + "svgrt-average-\(UUID().uuidString).svgp"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try averaged.writeCheckpoint(to: path)
+        let evaluator = try Trainer(c)
+        _ = try evaluator.restorePolicy(from: path)
+        XCTAssertEqual(weights(try XCTUnwrap(evaluator.averagePolicy)).map(\.bitPattern), got.map(\.bitPattern))
+        XCTAssertEqual(evaluator.evaluate().bitPattern, averaged.evaluate().bitPattern)
+        // A checkpoint without θ̄ (written with averaging off) is refused by a configuration that wants it.
+        try plain.writeCheckpoint(to: path)
+        XCTAssertThrowsError(try evaluator.restorePolicy(from: path))
     }
 
     /// `policyStepsPerEpisode` and `modelStepsPerEpisode` set how many policy and model steps
