@@ -110,6 +110,8 @@ struct Run: ParsableCommand {
         var configuration = TrainingConfiguration.defaults(for: plant)
         configuration.seed = seed
         configuration.warmupSteps = .max  // the learner thread decides when to update
+        // The control thread plays the learner's latest policy; no averaged copy is kept online.
+        configuration.policyAveraging = nil
         try regularisation.apply(to: &configuration)
         let trainer = try Trainer(configuration)
         if let resume {
