@@ -37,8 +37,8 @@ extension Trainer {
     }
 
     /// Restores only the policy (mean network, log σ, and θ̄ with `policyAveraging`) from a
-    /// checkpoint, which is all evaluating a run needs, and returns the environment steps it had taken; loads checkpoints whose other
-    /// records are laid out differently (older versions).
+    /// checkpoint, which is all evaluating a run needs, and returns the environment steps it had
+    /// taken; loads checkpoints whose other records are laid out differently (older versions).
     public func restorePolicy(from path: String) throws(ParameterArchiveError) -> Int {
         let archive = try ParameterArchive.read(from: path)
         try loadPolicy(from: archive, path: path)
