@@ -82,7 +82,7 @@ let package = Package(
         .target(name: "Training", dependencies: ["Learn", "Plants", "Net"]),
         .executableTarget(
             name: "svgrt",
-            dependencies: ["Training", "Learn", "Plants", "Net", "Runtime", "Link", "TraceAnalysis",
+            dependencies: ["Training", "Learn", "Plants", "Net", "Runtime", "Link", "TraceAnalysis", "FirmwareLauncher",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .target(name: "_LinkShims"),
         .target(name: "_RuntimeShims"),
@@ -99,7 +99,9 @@ let package = Package(
             dependencies: ["Plants", "Link", "Random", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "firmware-sim"),
         // The control loop under RealtimeSanitizer; scripts/rtsan-check links clang's runtime into it.
-        .executableTarget(name: "rtsan-check", dependencies: ["Runtime", "Learn", "Link", "Training", "TestSupport"]),
+        .executableTarget(name: "rtsan-check", dependencies: ["Runtime", "Learn", "Link", "Training", "FirmwareLauncher"]),
+        // Starts firmware-sim as a child process (svgrt run, rtsan-check, the tests).
+        .target(name: "FirmwareLauncher"),
         .target(name: "_AllocationCounter"),
         .testTarget(
             name: "NetTests",
@@ -113,10 +115,10 @@ let package = Package(
         .testTarget(
             name: "RuntimeTests",
             dependencies: ["Runtime", "Learn", "Link", "Net", "Training", "Plants", "TraceAnalysis", "_AllocationCounter", "TestSupport",
-                           "firmware-sim", "svgrt"]),
+                           "FirmwareLauncher", "firmware-sim", "svgrt"]),
         .testTarget(
             name: "LinkTests",
-            dependencies: ["Link", "Plants", "Random", "_AllocationCounter", "_LinkShims", "TestSupport", "firmware-sim"]),
+            dependencies: ["Link", "Plants", "Random", "_AllocationCounter", "_LinkShims", "TestSupport", "FirmwareLauncher", "firmware-sim"]),
         .testTarget(
             name: "PlantsTests",
             dependencies: ["Plants", "Random", "_AllocationCounter"],

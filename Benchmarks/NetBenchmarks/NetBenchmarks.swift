@@ -94,19 +94,18 @@ let benchmarks: @Sendable () -> Void = {
     // One SVG(1)-ER update (model + value + policy step, batch 64, pendulum sizes: policy
     // 3→100→100→1, model 3 × 4→20→20→1, value 3→200→100→1), on a replay of 1,000 real steps.
     Benchmark("svg1-er update batch64 pendulum", configuration: slow) { benchmark in
-        var c = TrainingConfiguration.defaults(for: "pendulum")
-        // The plain update of SVG-SPEC §3, as the PyTorch peer runs it: batch 64 (the pendulum's
-        // training default is 128), no KL term, no penalty.
-        c.svg.batchSize = 64
-        c.svg.klWeight = 0
-        c.preSquashPenalty = 0
-        c.warmupSteps = 1_000_000
+        // The plain update of docs/algorithms.md §3.1, as the PyTorch peer runs it: batch 64 (the
+        // pendulum's training default is 128), no KL term, no penalty.
+        let plain: [String: JSONValue] = ["batchSize": .int(64), "klWeight": .int(0), "preSquashPenalty": .int(0),
+                                          "warmupSteps": .int(1_000_000)]
+        let c = try! TrainingConfiguration.resolve([.init(source: "the benchmark", fields: ["hyperparameters": .object(plain)])])
         let trainer = try! Trainer(c)
         for _ in 0..<1000 { trainer.step() }
-        trainer.svg1er.update()
+        let agent = trainer.agent as! SVG1ER
+        agent.update()
         benchmark.startMeasurement()
         for _ in benchmark.scaledIterations {
-            trainer.svg1er.update()
+            agent.update()
         }
         blackHole(trainer.policy.mean.parameters[0])
     }

@@ -19,6 +19,8 @@ public final class DynamicsModel {
     /// Input cotangents summed over the sub-networks: row b holds (v μ̂_s, v μ̂_a) of sample b.
     public let inputGradient: FloatBuffer
     public let inputStride: Int
+    /// Observed changes of `fitStep`'s batch.
+    let deltas: FloatBuffer
 
     /// Actuator limits: the model sees the saturated action, as the plant does (nil: none).
     public let actionLow: [Float]?, actionHigh: [Float]?
@@ -41,6 +43,7 @@ public final class DynamicsModel {
         logStdOptimizer = Adam(count: stateSize, learningRate: learningRate)
         inputStride = paddedToLanes(stateSize + actionSize)
         inputGradient = FloatBuffer(count: inputStride * maxBatch)
+        deltas = FloatBuffer(count: maxBatch * stateSize)
     }
 
     @inline(__always) public func std(_ i: Int) -> Float { expf(logStd[i]) }
@@ -97,12 +100,23 @@ public final class DynamicsModel {
             }
             logStdGradient[i] = dLogStd
             net.backward(batch: batch, parameterGradients: .overwrite, inputGradient: false)
-            GradientClipping.clip(net.gradients, maxNorm: clipNorm)
-            optimizers[i].step(parameters: net.parameters, gradients: net.gradients)
+            optimizers[i].clipAndStep(parameters: net.parameters, gradients: net.gradients, maxNorm: clipNorm)
         }
         logStdOptimizer.step(parameters: logStd, gradients: logStdGradient)
         for i in 0..<stateSize { logStd[i] = min(max(logStd[i], -7), 2) }
         return loss / Float(stateSize)
+    }
+
+    /// One NLL step (eq. 4) on the transitions of `batch`, towards their observed changes
+    /// s' − s. Returns the mean NLL per dimension. Real-time safe.
+    @discardableResult
+    public func fitStep(_ batch: Minibatch, clipNorm: Float) -> Float {
+        let n = batch.count, S = stateSize
+        for b in 0..<n {
+            setInput(sample: b, state: batch.state(b), action: batch.action(b))
+            for i in 0..<S { deltas[b * S + i] = batch.nextState(b)[i] - batch.state(b)[i] }
+        }
+        return trainStep(batch: n, delta: deltas.base, deltaStride: S, clipNorm: clipNorm)
     }
 
     /// The VJP v · (μ̂_s, μ̂_a) for the first `batch` samples of the last `forward`, with the
@@ -122,8 +136,24 @@ public final class DynamicsModel {
         }
     }
 
+    /// The sub-networks, log σ̂ and every optimiser's state as archive records (checkpoints).
     public func records(prefix: String) -> [ParameterArchive.Record] {
-        networks.enumerated().map { $1.parameterRecord(named: "\(prefix).dimension\($0)") }
-            + [.init(name: prefix + ".logStd", shape: [stateSize], values: (0..<stateSize).map { logStd[$0] })]
+        var records: [ParameterArchive.Record] = []
+        for (i, net) in networks.enumerated() {
+            records.append(net.parameterRecord(named: "\(prefix).dimension\(i)"))
+            records += optimizers[i].records(prefix: "\(prefix).dimension\(i).adam")
+        }
+        records.append(.init(name: prefix + ".logStd", shape: [stateSize], values: (0..<stateSize).map { logStd[$0] }))
+        return records + logStdOptimizer.records(prefix: prefix + ".logStd.adam")
+    }
+
+    /// Restores `records(prefix:)` of a model of the same sizes.
+    public func load(from archive: ParameterArchive, prefix: String, path: String) throws(ParameterArchiveError) {
+        for (i, net) in networks.enumerated() {
+            try net.load("\(prefix).dimension\(i)", from: archive, path: path)
+            try optimizers[i].load(from: archive, prefix: "\(prefix).dimension\(i).adam", path: path)
+        }
+        try logStd.load(prefix + ".logStd", from: archive, path: path)
+        try logStdOptimizer.load(from: archive, prefix: prefix + ".logStd.adam", path: path)
     }
 }

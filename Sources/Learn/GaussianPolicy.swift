@@ -166,6 +166,12 @@ public final class GaussianPolicy {
         if stateDependentStd { mean.outputGradient(sample: b)[actionSize + i] = g * logStdSlopes[b * actionSize + i] }
     }
 
+    /// log N(a_i; μ_i, σ_i²) of one action dimension from its standardised noise η_i = (a_i − μ_i)/σ_i
+    /// and log σ_i: −½ η_i² − log σ_i − ½ log 2π (docs/algorithms.md eq. 2). Every log-density
+    /// of the policy is a sum of these.
+    @inline(__always)
+    public static func logDensity(eta: Float, logStd: Float) -> Float { -0.5 * eta * eta - logStd - 0.918_938_5 }
+
     /// Batch-1 action for `observation` into `action`: mean + σ η with fresh η (or the mean
     /// alone when `deterministic`). Returns log π(a|s). Real-time safe.
     @discardableResult
@@ -179,7 +185,7 @@ public final class GaussianPolicy {
         for i in 0..<actionSize {
             let eta: Float = deterministic ? 0 : Float(generator.nextGaussian())
             action[i] = mu[i] + sampleStd(0, i) * eta
-            logDensity += -0.5 * eta * eta - sampleLogStd(0, i) - 0.918_938_5  // −½ log 2π
+            logDensity += Self.logDensity(eta: eta, logStd: sampleLogStd(0, i))
         }
         return logDensity
     }
@@ -192,16 +198,17 @@ public final class GaussianPolicy {
         for i in 0..<actionSize {
             let logSigma = sampleLogStd(b, i)
             let eta = (a[i] - mu[i]) / expf(logSigma)
-            total += -0.5 * eta * eta - logSigma - 0.918_938_5
+            total += Self.logDensity(eta: eta, logStd: logSigma)
         }
         return total
     }
 
     /// One Adam step along the gradients in `mean.gradients` and `logStdGradient` (descent:
-    /// the caller writes the negated objective gradient for ascent), then keeps log σ in range.
-    public func step() {
-        meanOptimizer.step(parameters: mean.parameters, gradients: mean.gradients)
-        logStdOptimizer.step(parameters: logStd, gradients: logStdGradient)
+    /// the caller writes the negated objective gradient for ascent), each first clipped to the
+    /// norm `clipNorm` (docs/algorithms.md eq. 14), then keeps log σ in range. Real-time safe.
+    public func step(clipNorm: Float) {
+        meanOptimizer.clipAndStep(parameters: mean.parameters, gradients: mean.gradients, maxNorm: clipNorm)
+        logStdOptimizer.clipAndStep(parameters: logStd, gradients: logStdGradient, maxNorm: clipNorm)
         for i in 0..<actionSize { logStd[i] = min(max(logStd[i], minLogStd), maxLogStd) }
     }
 

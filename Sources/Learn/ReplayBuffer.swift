@@ -1,33 +1,22 @@
 import Net
 
-/// Fixed-capacity storage of real transitions, allocated once (SVG-SPEC §3 SVG(1)-ER): s, a
-/// (as sampled, before saturation), r, s', log π(a|s; θ_then), a terminal flag, and the episode
-/// and step indices so contiguous segments can be read back for SVG(∞). When full, the oldest
+/// Fixed-capacity storage of real transitions, allocated once (docs/algorithms.md §3): the
+/// `TransitionColumns`, plus the episode and step indices so contiguous segments can be read
+/// back for the episodic algorithms. When full, the oldest
 /// transition is overwritten. Real-time safe after `init`.
-public final class ReplayBuffer {
-    public let capacity: Int, stateSize: Int, actionSize: Int
-    public let states: FloatBuffer, actions: FloatBuffer, nextStates: FloatBuffer
-    public let rewards: FloatBuffer, logProbabilities: FloatBuffer, terminals: FloatBuffer
+public final class ReplayBuffer: TransitionColumns {
     public let episodes: UnsafeMutableBufferPointer<Int32>, steps: UnsafeMutableBufferPointer<Int32>
     /// Transitions held (≤ capacity) and where the next one goes.
     public private(set) var count = 0, next = 0
     /// Transitions ever added.
     public private(set) var added = 0
 
-    public init(capacity: Int, stateSize: Int, actionSize: Int) {
-        self.capacity = capacity
-        self.stateSize = stateSize
-        self.actionSize = actionSize
-        states = FloatBuffer(count: capacity * stateSize)
-        actions = FloatBuffer(count: capacity * actionSize)
-        nextStates = FloatBuffer(count: capacity * stateSize)
-        rewards = FloatBuffer(count: capacity)
-        logProbabilities = FloatBuffer(count: capacity)
-        terminals = FloatBuffer(count: capacity)
+    public override init(capacity: Int, stateSize: Int, actionSize: Int) {
         episodes = .allocate(capacity: capacity)
         steps = .allocate(capacity: capacity)
         episodes.initialize(repeating: 0)
         steps.initialize(repeating: 0)
+        super.init(capacity: capacity, stateSize: stateSize, actionSize: actionSize)
     }
 
     deinit {
@@ -40,14 +29,7 @@ public final class ReplayBuffer {
                     nextState s2: UnsafeBufferPointer<Float>, logProbability: Float, terminal: Bool,
                     episode: Int, step: Int) {
         let i = next
-        for j in 0..<stateSize {
-            states[i * stateSize + j] = s[j]
-            nextStates[i * stateSize + j] = s2[j]
-        }
-        for j in 0..<actionSize { actions[i * actionSize + j] = a[j] }
-        rewards[i] = r
-        logProbabilities[i] = logProbability
-        terminals[i] = terminal ? 1 : 0
+        setRow(i, state: s, action: a, reward: r, nextState: s2, logProbability: logProbability, terminal: terminal)
         episodes[i] = Int32(truncatingIfNeeded: episode)
         steps[i] = Int32(truncatingIfNeeded: step)
         next = (next + 1) % capacity
@@ -57,10 +39,6 @@ public final class ReplayBuffer {
 
     /// The storage index of the transition added `age` additions ago (0: the newest).
     public func index(age: Int) -> Int { (next - 1 - age + 2 * capacity) % capacity }
-
-    @inline(__always) public func state(_ i: Int) -> UnsafeMutablePointer<Float> { states.base + i * stateSize }
-    @inline(__always) public func nextState(_ i: Int) -> UnsafeMutablePointer<Float> { nextStates.base + i * stateSize }
-    @inline(__always) public func action(_ i: Int) -> UnsafeMutablePointer<Float> { actions.base + i * actionSize }
 
     /// A uniformly random stored index.
     @inline(__always) public func sampleIndex(_ generator: inout Xoshiro256StarStar) -> Int {

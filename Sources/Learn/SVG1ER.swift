@@ -1,48 +1,59 @@
 import Net
 
-/// SVG(1) with experience replay (Heess et al. 2015, Algorithms 2 and 4; SVG-SPEC §3), the
-/// main algorithm of this runtime. Each `update()` is, in this order:
-///   1. a model step on a minibatch from the whole replay (Gaussian NLL);
-///   2. a value step (fitted policy evaluation, importance-weighted, target copied every C);
-///   3. a policy step on a fresh minibatch: infer η and ξ, per sample w [r_a + γ V̂_{s'}(s') f̂_a] π_θ,
-///      averaged, clipped, one Adam ascent step.
-/// The state distribution is not importance-weighted. Zero heap allocations per update after
-/// the first (tested in `LearnAllocationTests`).
-public final class SVG1ER {
-    /// Every hyperparameter, with its default and where it comes from.
+/// SVG(1) with experience replay (Heess et al. 2015, Algorithm 2 with the critic of
+/// Algorithm 4; docs/algorithms.md §3.1), the main algorithm of this runtime. Each `update()`:
+///   1. model steps on replay minibatches (Gaussian NLL, eq. 4);
+///   2. value steps (fitted policy evaluation, importance-weighted, eqs. 11–13);
+///   3. a policy step on a fresh minibatch: infer η and ξ (eq. 5), per sample
+///      w [r_a + γ V̂_{s'}(s') f̂_a] π_θ (eq. 9), with the regularisers of §4, averaged, clipped
+///      (eq. 14), one Adam ascent step.
+/// The state distribution is not importance-weighted. Zero heap allocations per update
+/// (`AlgorithmPropertyTests.testUpdatesAllocateNothing`).
+public final class SVG1ER: Agent {
+    /// Every hyperparameter, with its default and where it comes from. Per-plant values are in
+    /// `TrainingConfiguration.defaults(for:algorithm:)`.
     public struct Hyperparameters: Sendable, Codable, Equatable {
-        /// Discount γ (pendulum: 0.99, the peers'; SVG-SPEC lists the paper's per task).
+        /// Discount γ (the paper's per task; 0.99 is the peers' pendulum value).
         public var gamma: Float = 0.99
-        /// Transitions per minibatch (paper: 32–64 depending on task; 64 here).
+        /// Transitions per minibatch (paper: 32–64 by task).
         public var batchSize = 64
-        /// Adam step sizes (paper: 1e-4–1e-3; these learned fastest on the pendulum here).
+        /// Adam step sizes of policy, critic and model (paper: 1e-4–1e-3).
         public var policyLearningRate: Float = 1e-3
         public var valueLearningRate: Float = 1e-3
         public var modelLearningRate: Float = 1e-3
-        /// Truncation of the importance weights, w_max (eq. 13; paper default 5).
+        /// Truncation w_max of the importance weights (eq. 13; paper: 5).
         public var maximumImportanceWeight: Float = 5
-        /// Value steps between target-network copies, C (SVG-SPEC: 50).
+        /// Value steps between target copies, C (eq. 12; paper: 50).
         public var targetCopyInterval = 50
-        /// Gradient-norm clip V_max for every network (App. D).
+        /// τ of soft target updates (eq. 12) instead of copying every C steps; nil: copy.
+        public var polyak: Float? = nil
+        /// Gradient-norm clip V_max of every network (eq. 14; paper App. D).
         public var clipNorm: Float = 10
-        /// Entropy bonus α: the policy objective gains α Σ_i log σ_i (the Gaussian's entropy up to
-        /// a constant), which keeps exploration alive where the value gradient alone shrinks σ
-        /// to its floor (the paper has none; 0 by default).
+        /// Entropy bonus α (eq. 17; the paper has none): 0 is off.
         public var entropyBonus: Float = 0
-        /// Floor of log σ (exploration never drops below σ = e^minLogStd in action units).
-        public var minLogStd: Float = -5
-        /// Weight λ of the optional KL regulariser on replayed policy steps (SVG-SPEC §3 step 3;
-        /// 0: off), and the policy steps per burst: the reference π_θ is renewed every `klBurst`.
+        /// Weight λ of the KL regulariser (eq. 18; 0: off), and the policy steps per burst: the
+        /// reference policy is renewed every `klBurst` updates.
         public var klWeight: Float = 0
         public var klBurst = 10
-        /// Soft target updates τ (Polyak averaging) instead of copying every C steps; nil: copy.
-        public var polyak: Float? = nil
-        /// Model and value steps per policy step (the policy step follows a fitted model and critic).
+        /// Weight ρ of the pre-squash penalty (eq. 19; 0: off).
+        public var preSquashPenalty: Float = 0
+        /// Model and value steps per update (the policy step follows a fitted model and critic).
         public var modelStepsPerUpdate = 1
         public var valueStepsPerUpdate = 1
+        /// Updates per environment step (online: at most, per control step), and transitions
+        /// stored before the first.
+        public var updatesPerStep = 1
+        public var warmupSteps = 200
+        /// Hidden widths of each model sub-network (paper Table 1: 20-20 to 50-50) and of the
+        /// critic (200-100 or 400-200).
+        public var modelHidden = [20, 20]
+        public var valueHidden = [200, 100]
+        /// Scale of the critic's output, about the magnitude of the returns (`ValueFunction.outputScale`).
+        public var valueScale: Float = 100
         public init() {}
     }
 
+    public let algorithm = Algorithm.svg1ER
     public var hyperparameters: Hyperparameters
     public let policy: GaussianPolicy
     public let model: DynamicsModel
@@ -50,53 +61,59 @@ public final class SVG1ER {
     public let replay: ReplayBuffer
     public let policyStep: ValueGradientPolicyStep
     let batch: Minibatch
-    let deltas: FloatBuffer
     public var generator: Xoshiro256StarStar
+    public var schedule: AgentSchedule {
+        .everyStep(updatesPerStep: hyperparameters.updatesPerStep, warmup: hyperparameters.warmupSteps)
+    }
 
-    /// Losses of the last update.
+    /// Losses of the last update, and the mean importance weight of its policy step.
     public private(set) var modelLoss: Float = 0, valueLoss: Float = 0, meanWeight: Float = 0
     public private(set) var updates = 0
+    public let lossNames = ["model_loss", "value_loss"]
+    public func loss(_ index: Int) -> Float { index == 0 ? modelLoss : valueLoss }
 
-    public init(policy: GaussianPolicy, model: DynamicsModel, value: ValueFunction, replay: ReplayBuffer,
-                reward: any TaskReward, hyperparameters: Hyperparameters, seed: UInt64) {
+    /// Builds the model and critic from `generator` (in that order), then draws this agent's own
+    /// generator's seed from it.
+    public init(policy: GaussianPolicy, replay: ReplayBuffer, reward: any TaskReward, actionLow: [Float], actionHigh: [Float],
+                hyperparameters h: Hyperparameters, maxBatch: Int, generator: inout Xoshiro256StarStar) {
         self.policy = policy
-        self.model = model
-        self.value = value
         self.replay = replay
-        self.hyperparameters = hyperparameters
-        policyStep = ValueGradientPolicyStep(policy: policy, model: model, reward: reward, maxBatch: hyperparameters.batchSize)
-        if hyperparameters.klWeight > 0 {
-            policyStep.klWeight = hyperparameters.klWeight
-            policyStep.klReference = GaussianPolicy(copying: policy, maxBatch: hyperparameters.batchSize)
+        hyperparameters = h
+        let S = replay.stateSize, A = replay.actionSize
+        model = DynamicsModel(stateSize: S, actionSize: A, hidden: h.modelHidden, maxBatch: maxBatch,
+                              learningRate: h.modelLearningRate, actionLow: actionLow, actionHigh: actionHigh, generator: &generator)
+        value = ValueFunction(stateSize: S, hidden: h.valueHidden, maxBatch: maxBatch, learningRate: h.valueLearningRate,
+                              targetCopyInterval: h.targetCopyInterval, generator: &generator)
+        value.outputScale = h.valueScale
+        value.polyak = h.polyak
+        policyStep = ValueGradientPolicyStep(policy: policy, model: model, reward: reward, maxBatch: h.batchSize)
+        policyStep.preSquashPenalty = h.preSquashPenalty
+        if h.klWeight > 0 {
+            policyStep.klWeight = h.klWeight
+            policyStep.klReference = GaussianPolicy(copying: policy, maxBatch: h.batchSize)
         }
-        batch = Minibatch(capacity: hyperparameters.batchSize, stateSize: replay.stateSize, actionSize: replay.actionSize)
-        deltas = FloatBuffer(count: hyperparameters.batchSize * replay.stateSize)
-        generator = Xoshiro256StarStar(seed: seed)
+        batch = Minibatch(capacity: h.batchSize, stateSize: S, actionSize: A)
+        self.generator = Xoshiro256StarStar(seed: generator.next())
     }
 
-    /// Step 1: model NLL on a replay minibatch.
+    /// Step 1: the model's NLL (eq. 4) on a replay minibatch.
     public func modelStep() {
-        let n = hyperparameters.batchSize, S = replay.stateSize
-        batch.sample(n, from: replay, generator: &generator)
-        for b in 0..<n {
-            model.setInput(sample: b, state: batch.state(b), action: batch.action(b))
-            for i in 0..<S { deltas[b * S + i] = batch.nextState(b)[i] - batch.state(b)[i] }
-        }
-        modelLoss = model.trainStep(batch: n, delta: deltas.base, deltaStride: S, clipNorm: hyperparameters.clipNorm)
+        batch.sample(hyperparameters.batchSize, from: replay, generator: &generator)
+        modelLoss = model.fitStep(batch, clipNorm: hyperparameters.clipNorm)
     }
 
-    /// Step 2: one fitted value step, importance-weighted with the current policy.
+    /// Step 2: one fitted value step (eq. 11), importance-weighted with the current policy (eq. 13).
     public func valueStep() {
         batch.sample(hyperparameters.batchSize, from: replay, generator: &generator)
         batch.computeImportanceWeights(policy: policy, maximum: hyperparameters.maximumImportanceWeight)
         valueLoss = value.fitStep(batch, gamma: hyperparameters.gamma, clipNorm: hyperparameters.clipNorm)
     }
 
-    /// Step 3: the SVG(1) policy step on a fresh minibatch, with V̂_{s'} from the critic.
+    /// Step 3: the SVG(1) policy step (eq. 9) on a fresh minibatch, V̂_{s'} from the critic.
     public func policyUpdate() {
         let n = hyperparameters.batchSize
         if let reference = policyStep.klReference, updates % max(hyperparameters.klBurst, 1) == 0 {
-            reference.copyParameters(from: policy)  // the start of a burst
+            reference.copyParameters(from: policy)  // the start of a burst (eq. 18)
         }
         batch.sample(n, from: replay, generator: &generator)
         value.valueGradient(count: n, states: batch.nextStates.base, into: policyStep.valueGradients.base)
@@ -104,14 +121,23 @@ public final class SVG1ER {
         policyStep.applyGradient(clipNorm: hyperparameters.clipNorm, entropyBonus: hyperparameters.entropyBonus)
     }
 
-    /// Restores the update count (checkpoints).
-    public func restore(updates: Int) { self.updates = updates }
-
-    /// One SVG(1)-ER update: model, value, policy. Needs a non-empty replay.
+    /// One SVG(1)-ER update: model, value, policy.
     public func update() {
         for _ in 0..<hyperparameters.modelStepsPerUpdate { modelStep() }
         for _ in 0..<hyperparameters.valueStepsPerUpdate { valueStep() }
         policyUpdate()
         updates += 1
+    }
+
+    public func records() -> [ParameterArchive.Record] {
+        model.records(prefix: "agent.model") + value.records(prefix: "agent.value")
+            + [generator.record(named: "agent.generator"), countersRecord("agent.updates", [updates])]
+    }
+
+    public func load(from archive: ParameterArchive, path: String) throws(ParameterArchiveError) {
+        try model.load(from: archive, prefix: "agent.model", path: path)
+        try value.load(from: archive, prefix: "agent.value", path: path)
+        generator = try .load("agent.generator", from: archive, path: path)
+        updates = try loadCounters("agent.updates", count: 1, from: archive, path: path)[0]
     }
 }

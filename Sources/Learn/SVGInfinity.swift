@@ -1,123 +1,88 @@
 import Net
 
-/// The backward value-gradient recursion of SVG(∞) (Algorithm 1; SVG-SPEC §2–3) along one
-/// trajectory, and the model-rollout planner baseline that runs the same recursion on a
-/// trajectory simulated by the learned model. For t = T−1 … 0, with v' = v_s of step t + 1
-/// (v_s at T = ∂r_T/∂s_T, the terminal reward's gradient, 0 without one):
-///
-///     g_a = r_a + γ v' f̂_a                          (action cotangent)
-///     v_s = r_s + γ v' f̂_s + g_a π_s                (eq. 9;  f̂_s = I + μ̂_s)
-///     v_θ = g_a π_θ + γ v'_θ                         (eq. 10: v_θ⁰ = Σ_t γᵗ g_aᵗ π_θᵗ)
-///
-/// evaluated at the given (s_t, a_t) with η_t = (a_t − μ_θ(s_t))/σ. No critic. Real-time safe
-/// after `init` (batch-1 network passes, preallocated vectors).
-public final class SVGInfinity {
+/// SVG(∞) (Heess et al. 2015, Algorithm 1; docs/algorithms.md §3.3). After each episode:
+///   1. model steps on replay minibatches (eq. 4);
+///   2. `policyStepsPerEpisode` policy steps, each the backward recursion (eqs. 6–8) along the
+///      real episode with η re-inferred under the current policy (eq. 5), clipped (eq. 14), one
+///      Adam ascent step.
+/// No critic. Zero heap allocations per update.
+public final class SVGInfinity: Agent {
+    /// SVG(∞)'s settings; the planner baseline (`Planner`) takes the same.
+    public struct Hyperparameters: Sendable, Codable, Equatable {
+        /// Discount γ (paper: the Hand's is 1).
+        public var gamma: Float = 0.99
+        /// Transitions per model minibatch.
+        public var batchSize = 64
+        /// Adam step sizes of policy and model. With one policy step per episode a larger
+        /// policy step than the replay algorithms' suits (the Hand's default is 3e-3).
+        public var policyLearningRate: Float = 1e-3
+        public var modelLearningRate: Float = 1e-3
+        /// Gradient-norm clip V_max (eq. 14).
+        public var clipNorm: Float = 10
+        /// Model steps after each episode (nil: the episode's length).
+        public var modelStepsPerEpisode: Int? = nil
+        /// Policy steps after each episode, each a fresh recursion (Algorithm 1 takes one).
+        public var policyStepsPerEpisode = 1
+        /// Hidden widths of each model sub-network (paper Table 1: 20-20 on the Hand).
+        public var modelHidden = [20, 20]
+        public init() {}
+    }
+
+    public let algorithm = Algorithm.svgInfinity
+    public let hyperparameters: Hyperparameters
     public let policy: GaussianPolicy
     public let model: DynamicsModel
-    public let reward: any TaskReward
-    let scratch: RewardScratch
-    let vNext: FloatBuffer, vState: FloatBuffer, actionCotangent: FloatBuffer, etaRow: FloatBuffer
-    /// Simulated trajectory of the planner: states (T + 1 rows) and actions (T rows).
-    public let simulatedStates: FloatBuffer, simulatedActions: FloatBuffer
-    let maxSteps: Int
-    let doubleState: UnsafeMutableBufferPointer<Double>
+    public let replay: ReplayBuffer
+    public let recursion: ValueGradientRecursion
+    let batch: Minibatch, segment: Minibatch
+    public var generator: Xoshiro256StarStar
+    public let schedule = AgentSchedule.everyEpisode
+    public private(set) var modelLoss: Float = 0
+    public private(set) var updates = 0
+    public let lossNames = ["model_loss"]
+    public func loss(_ index: Int) -> Float { modelLoss }
 
-    public init(policy: GaussianPolicy, model: DynamicsModel, reward: any TaskReward, maxSteps: Int) {
+    /// Builds the model from `generator`, then draws this agent's own generator's seed from it.
+    public init(policy: GaussianPolicy, replay: ReplayBuffer, reward: any TaskReward, actionLow: [Float], actionHigh: [Float],
+                hyperparameters h: Hyperparameters, episodeLength: Int, generator: inout Xoshiro256StarStar) {
         self.policy = policy
-        self.model = model
-        self.reward = reward
-        self.maxSteps = maxSteps
-        let S = policy.observationSize, A = policy.actionSize
-        scratch = RewardScratch(observationSize: S, actionSize: A)
-        vNext = FloatBuffer(count: S)
-        vState = FloatBuffer(count: S)
-        actionCotangent = FloatBuffer(count: A)
-        etaRow = FloatBuffer(count: A)
-        simulatedStates = FloatBuffer(count: (maxSteps + 1) * S)
-        simulatedActions = FloatBuffer(count: maxSteps * A)
-        doubleState = .allocate(capacity: S)
-        doubleState.initialize(repeating: 0)
+        self.replay = replay
+        hyperparameters = h
+        let S = replay.stateSize, A = replay.actionSize
+        model = DynamicsModel(stateSize: S, actionSize: A, hidden: h.modelHidden, maxBatch: max(h.batchSize, episodeLength),
+                              learningRate: h.modelLearningRate, actionLow: actionLow, actionHigh: actionHigh, generator: &generator)
+        recursion = ValueGradientRecursion(policy: policy, model: model, reward: reward, maxSteps: episodeLength)
+        batch = Minibatch(capacity: h.batchSize, stateSize: S, actionSize: A)
+        segment = Minibatch(capacity: episodeLength, stateSize: S, actionSize: A)
+        self.generator = Xoshiro256StarStar(seed: generator.next())
     }
 
-    deinit { doubleState.deallocate() }
-
-    /// Computes −v_θ⁰ (descent direction) into the policy's gradient buffers for the trajectory
-    /// `state(t)`, `action(t)` (t < T) ending in `finalState`. Returns v_s⁰ · 0 + the first
-    /// state's value gradient norm (for diagnostics).
-    public func computeGradient(
-        steps T: Int, gamma: Float, state: (Int) -> UnsafePointer<Float>, action: (Int) -> UnsafePointer<Float>,
-        finalState: UnsafePointer<Float>
-    ) {
-        let S = policy.observationSize, A = policy.actionSize
-        let mean = policy.mean
-        mean.gradients.zero()
-        policy.logStdGradient.zero()
-        // v_s at T: the terminal reward's gradient.
-        for i in 0..<S { doubleState[i] = Double(finalState[i]) }
-        reward.terminalRewardGradient(observation: UnsafeBufferPointer(doubleState), dObservation: scratch.dObservation)
-        for i in 0..<S { vNext[i] = Float(scratch.dObservation[i]) }
-        var discount = Float(1)
-        for _ in 0..<T { discount *= gamma }  // γ^T, divided by γ each step back
-        var t = T - 1
-        while t >= 0 {
-            if gamma != 0 { discount /= gamma } else { discount = t == 0 ? 1 : 0 }
-            let s = state(t), a = action(t)
-            // Model VJP with cotangent v': (v' μ̂_s, v' μ̂_a).
-            model.setInput(sample: 0, state: s, action: a)
-            model.forward(batch: 1)
-            model.vectorJacobianProduct(batch: 1, cotangent: vNext.base, cotangentStride: S)
-            let vmu = model.inputGradient.base
-            scratch.gradient(reward, s: UnsafeBufferPointer(start: s, count: S), a: UnsafeBufferPointer(start: a, count: A))
-            // Policy at s_t; η_t inferred.
-            let input = mean.input(sample: 0)
-            for i in 0..<S { input[i] = s[i] }
-            policy.forwardMean(batch: 1)
-            let mu = policy.meanRow(0)
-            for i in 0..<A {
-                etaRow[i] = (a[i] - mu[i]) / policy.sampleStd(0, i)
-                actionCotangent[i] = Float(scratch.dAction[i]) + gamma * vmu[S + i] * model.saturationSlope(a[i], dimension: i)
-                policy.setMeanCotangent(sample: 0, dimension: i, actionCotangent[i])
-                // With state-dependent σ, π_s also has σ_s η: cotangent g_a σ η on the σ head.
-                policy.setLogStdHeadCotangent(sample: 0, dimension: i, actionCotangent[i] * policy.sampleStd(0, i) * etaRow[i])
-            }
-            // g_a π_s.
-            mean.backward(batch: 1, parameterGradients: .skip, inputGradient: true)
-            let gaPiS = mean.inputGradient(sample: 0)
-            for i in 0..<S {
-                vState[i] = Float(scratch.dObservation[i]) + gamma * (vNext[i] + vmu[i]) + gaPiS[i]
-            }
-            // γᵗ g_a π_θ into the (descent) gradients.
-            for i in 0..<A {
-                policy.setMeanCotangent(sample: 0, dimension: i, -discount * actionCotangent[i])
-                policy.setLogStdHeadCotangent(sample: 0, dimension: i, 0)
-                policy.addLogStdGradient(sample: 0, dimension: i, -discount * actionCotangent[i] * policy.sampleStd(0, i) * etaRow[i])
-            }
-            mean.backward(batch: 1, parameterGradients: .accumulate, inputGradient: false)
-            vNext.copy(from: vState)
-            t -= 1
+    public func endEpisode(length: Int) {
+        let h = hyperparameters, S = replay.stateSize, A = replay.actionSize
+        // 1. The model (eq. 4).
+        for _ in 0..<(h.modelStepsPerEpisode ?? length) {
+            batch.sample(h.batchSize, from: replay, generator: &generator)
+            modelLoss = model.fitStep(batch, clipNorm: h.clipNorm)
         }
+        // 2. Policy steps along the real episode (eqs. 6–8).
+        let first = replay.index(age: length - 1)
+        segment.take(first..<(first + length), from: replay)
+        let states = segment.states.base, actions = segment.actions.base
+        for _ in 0..<h.policyStepsPerEpisode {
+            recursion.computeGradient(steps: length, gamma: h.gamma, state: { UnsafePointer(states + $0 * S) },
+                                      action: { UnsafePointer(actions + $0 * A) }, finalState: segment.nextState(length - 1))
+            policy.step(clipNorm: h.clipNorm)
+        }
+        updates += 1
     }
 
-    /// The planner baseline: simulates `T` steps from `start` with the learned model, sampled η
-    /// and ξ, then runs the recursion on that trajectory.
-    public func computePlannerGradient(steps T: Int, gamma: Float, start: UnsafePointer<Float>,
-                                       generator: inout Xoshiro256StarStar) {
-        let S = policy.observationSize, A = policy.actionSize
-        precondition(T <= maxSteps)
-        simulatedStates.base.update(from: start, count: S)
-        for t in 0..<T {
-            let s = simulatedStates.base + t * S, a = simulatedActions.base + t * A
-            policy.act(UnsafeBufferPointer(start: s, count: S), into: UnsafeMutableBufferPointer(start: a, count: A),
-                       deterministic: false, generator: &generator)
-            model.setInput(sample: 0, state: s, action: a)
-            model.forward(batch: 1)
-            let next = simulatedStates.base + (t + 1) * S
-            for i in 0..<S {
-                next[i] = s[i] + model.predictedChange(sample: 0, dimension: i) + model.std(i) * Float(generator.nextGaussian())
-            }
-        }
-        let states = simulatedStates.base, actions = simulatedActions.base
-        computeGradient(steps: T, gamma: gamma, state: { UnsafePointer(states + $0 * S) },
-                        action: { UnsafePointer(actions + $0 * A) }, finalState: states + T * S)
+    public func records() -> [ParameterArchive.Record] {
+        model.records(prefix: "agent.model") + [generator.record(named: "agent.generator"), countersRecord("agent.updates", [updates])]
+    }
+
+    public func load(from archive: ParameterArchive, path: String) throws(ParameterArchiveError) {
+        try model.load(from: archive, prefix: "agent.model", path: path)
+        generator = try .load("agent.generator", from: archive, path: path)
+        updates = try loadCounters("agent.updates", count: 1, from: archive, path: path)[0]
     }
 }

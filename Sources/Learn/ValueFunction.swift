@@ -29,8 +29,20 @@ public final class ValueFunction {
         self.targetCopyInterval = targetCopyInterval
     }
 
-    /// Restores the step count (checkpoints; it decides when the target is next copied).
-    public func restore(steps: Int) { self.steps = steps }
+
+    /// Network, target, optimiser and step count as archive records (checkpoints).
+    public func records(prefix: String) -> [ParameterArchive.Record] {
+        [network.parameterRecord(named: prefix), target.parameterRecord(named: prefix + ".target")]
+            + optimizer.records(prefix: prefix + ".adam") + [countersRecord(prefix + ".steps", [steps])]
+    }
+
+    /// Restores `records(prefix:)` of a critic of the same sizes.
+    public func load(from archive: ParameterArchive, prefix: String, path: String) throws(ParameterArchiveError) {
+        try network.load(prefix, from: archive, path: path)
+        try target.load(prefix + ".target", from: archive, path: path)
+        try optimizer.load(from: archive, prefix: prefix + ".adam", path: path)
+        steps = try loadCounters(prefix + ".steps", count: 1, from: archive, path: path)[0]
+    }
 
     /// One fitted step on the batch; `weights` are the importance weights. Returns the mean loss.
     @discardableResult
@@ -58,8 +70,7 @@ public final class ValueFunction {
             network.outputGradient(sample: b)[0] = w * error * scale
         }
         network.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)
-        GradientClipping.clip(network.gradients, maxNorm: clipNorm)
-        optimizer.step(parameters: network.parameters, gradients: network.gradients)
+        optimizer.clipAndStep(parameters: network.parameters, gradients: network.gradients, maxNorm: clipNorm)
         steps += 1
         updateTarget(target, from: network, step: steps, polyak: polyak, copyInterval: targetCopyInterval)
         return loss

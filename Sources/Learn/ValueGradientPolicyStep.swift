@@ -64,7 +64,7 @@ public final class ValueGradientPolicyStep {
             for i in 0..<A {
                 let e = (batch.action(b)[i] - mu[i]) / policy.sampleStd(b, i)
                 eta[b * A + i] = e
-                logDensity += -0.5 * e * e - policy.sampleLogStd(b, i) - 0.918_938_5
+                logDensity += GaussianPolicy.logDensity(eta: e, logStd: policy.sampleLogStd(b, i))
             }
             let w = maximumWeight.map {
                 truncatedImportanceWeight(logDensityNow: logDensity, logDensityThen: batch.logProbabilities[b], maximum: $0)
@@ -123,8 +123,6 @@ public final class ValueGradientPolicyStep {
     /// bonus acts on the per-dimension offset only (it raises σ(s) alike for every state).
     public func applyGradient(clipNorm: Float, entropyBonus: Float = 0) {
         for i in 0..<policy.actionSize { policy.logStdGradient[i] -= entropyBonus }
-        GradientClipping.clip(policy.mean.gradients, maxNorm: clipNorm)
-        GradientClipping.clip(policy.logStdGradient, maxNorm: clipNorm)
-        policy.step()
+        policy.step(clipNorm: clipNorm)
     }
 }

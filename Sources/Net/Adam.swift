@@ -64,6 +64,14 @@ public final class Adam {
     }
 
     /// Forgets the moments and the step count.
+    /// Clips `gradients` to the Euclidean norm `maxNorm` (`GradientClipping.clip`), then takes
+    /// one step: the clip-then-step of every network update. Real-time safe.
+    @inline(__always)
+    public func clipAndStep(parameters: FloatBuffer, gradients: FloatBuffer, maxNorm: Float) {
+        GradientClipping.clip(gradients, maxNorm: maxNorm)
+        step(parameters: parameters, gradients: gradients)
+    }
+
     public func reset() {
         firstMoment.zero()
         secondMoment.zero()

@@ -15,6 +15,8 @@ import Glibc
 /// Observation (x, cos θ, sin θ, ẋ, θ̇) as dm_control's; reward cos θ − 0.05 x² − 0.01 a²
 /// (1 upright at the centre, −1 hanging); discount 0.99.
 public final class CartPole: Plant {
+    public var successReturn: Double? { 500 }
+    public var successMeaning: String { "swung up and balanced for most of the episode" }
     public let name = "cartpole"
     public let observationSize = 5
     public let actionSize = 1

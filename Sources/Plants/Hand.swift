@@ -27,6 +27,8 @@ import Glibc
 /// α₁ ‖a‖² each step, α₁ = −0.001; terminal reward α₂ [d(hand, g^hand) + d(ball, g^ball)], α₂ = −10,
 /// of the final observation. γ = 1.
 public final class Hand: Plant {
+    public var successReturn: Double? { -1 }
+    public var successMeaning: String { "hand and ball within 0.1 m of their targets" }
     public let name = "hand"
     public let observationSize = 11
     public let actionSize = 2

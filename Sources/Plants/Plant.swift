@@ -53,9 +53,19 @@ public protocol Plant: AnyObject {
     func terminalReward(observation: UnsafeBufferPointer<Double>) -> Double
     /// Gradient of `terminalReward` with respect to the observation.
     func terminalRewardGradient(observation: UnsafeBufferPointer<Double>, dObservation: UnsafeMutableBufferPointer<Double>)
+    /// The evaluation return that counts as solving the task (reports mark when the
+    /// deterministic policy first reaches it), and what it means; nil where none is set.
+    var successReturn: Double? { get }
+    var successMeaning: String { get }
+    /// Fixed start states (physical states, for `reset(to:)`) that evaluations use instead of
+    /// seeded resets, so returns compare with published ones; nil: seeded resets.
+    var referenceStarts: [[Double]]? { get }
 }
 
 extension Plant {
+    public var successReturn: Double? { nil }
+    public var successMeaning: String { "" }
+    public var referenceStarts: [[Double]]? { nil }
     public func terminalReward(observation: UnsafeBufferPointer<Double>) -> Double { 0 }
     public func terminalRewardGradient(observation: UnsafeBufferPointer<Double>, dObservation: UnsafeMutableBufferPointer<Double>) {
         for i in 0..<dObservation.count { dObservation[i] = 0 }

@@ -7,25 +7,24 @@ import Synchronization
 import _Tracepoints
 import _RuntimeShims
 
-/// The learner thread (DESIGN "data flow"): drains the ring into the replay and runs SVG(1)-ER
-/// updates continuously at normal priority, at most `updatesPerStep` per transition received,
-/// publishing the policy every `publishEvery` updates with a version number. The update path
-/// allocates nothing; checkpoints (which do) run only when asked.
+/// The learner thread (docs/architecture.md "Data flow"): drains the ring into the agent's
+/// replay and runs the agent's updates continuously at normal priority, at most its
+/// `updatesPerStep` per transition received once `warmup` transitions are stored, publishing
+/// the policy every `publishEvery` updates with a version number. Drives agents that learn
+/// after every step (`AgentSchedule.everyStep`). The update path allocates nothing;
+/// checkpoints (which do) run only when asked.
 public final class Learner: @unchecked Sendable {
     public struct Options: Sendable {
-        /// SVG(1)-ER updates per control step (transition), at most.
-        public var updatesPerStep = 10
         /// Updates between publications of the policy.
         public var publishEvery = 10
-        /// Transitions in the replay before the first update.
-        public var warmupTransitions = 200
         /// CPU to pin the learner to (the one the control thread is not on), if any.
         public var cpu: Int32? = nil
         public init() {}
     }
 
     public let options: Options
-    public let svg: SVG1ER
+    public let agent: any Agent
+    let updatesPerStep: Int, warmup: Int, reportsSecondLoss: Bool
     public let ring: SPSCRing
     /// Where the control thread reads the policy, and where the main thread's monitor does.
     public let published: [TripleBuffer]
@@ -35,20 +34,27 @@ public final class Learner: @unchecked Sendable {
     public let updates = Atomic<Int>(0)
     public let transitions = Atomic<Int>(0)
     public let version = Atomic<Int>(0)
-    /// The model's mean NLL of the last update, as Float bits (read by the monitor).
-    public let modelLossBits = Atomic<UInt32>(0)
+    /// The agent's first loss (`lossNames[0]`) after the last update, as Float bits (read by the monitor).
+    public let lossBits = Atomic<UInt32>(0)
     let stopFlag = Atomic<Bool>(false)
     /// Set by the main thread to ask for a checkpoint at the next chance; cleared when written.
     public let checkpointRequested = Atomic<Bool>(false)
     public var checkpoint: (() -> Void)?
     let scratch: UnsafeMutablePointer<Float>
 
-    public init(options: Options, svg: SVG1ER, ring: SPSCRing, published: [TripleBuffer]) {
+    /// `agent` must learn after every step (`.everyStep`).
+    public init(options: Options, agent: any Agent, ring: SPSCRing, published: [TripleBuffer]) {
+        guard case .everyStep(let updatesPerStep, let warmup) = agent.schedule else {
+            preconditionFailure("the learner thread drives agents that learn after every step")
+        }
         self.options = options
-        self.svg = svg
+        self.agent = agent
+        self.updatesPerStep = updatesPerStep
+        self.warmup = warmup
+        reportsSecondLoss = agent.lossNames.count > 1
         self.ring = ring
         self.published = published
-        record = TransitionRecord(stateSize: svg.replay.stateSize, actionSize: svg.replay.actionSize)
+        record = TransitionRecord(stateSize: agent.replay.stateSize, actionSize: agent.replay.actionSize)
         scratch = .allocate(capacity: record.width)
     }
 
@@ -60,7 +66,7 @@ public final class Learner: @unchecked Sendable {
     public func publish() {
         let v = version.add(1, ordering: .relaxed).newValue
         for buffer in published {
-            svg.policy.writePublished(into: buffer.writeBlock)
+            agent.policy.writePublished(into: buffer.writeBlock)
             buffer.publish(version: UInt64(v))
         }
         svgrt_trace_parameter_publish(Int64(v))
@@ -71,8 +77,9 @@ public final class Learner: @unchecked Sendable {
     public func drain() -> Int {
         var moved = 0
         let S = record.stateSize, A = record.actionSize
+        let replay = agent.replay
         while ring.pop(into: scratch) {
-            svg.replay.add(
+            replay.add(
                 state: UnsafeBufferPointer(start: scratch, count: S),
                 action: UnsafeBufferPointer(start: scratch + record.action, count: A),
                 reward: scratch[record.reward],
@@ -96,13 +103,14 @@ public final class Learner: @unchecked Sendable {
                 checkpoint?()
                 checkpointRequested.store(false, ordering: .releasing)
             }
-            let allowed = transitions.load(ordering: .relaxed) * options.updatesPerStep
-            if svg.replay.count >= options.warmupTransitions && updates.load(ordering: .relaxed) < allowed {
+            let allowed = transitions.load(ordering: .relaxed) * updatesPerStep
+            if agent.replay.count >= max(warmup, 1) && updates.load(ordering: .relaxed) < allowed {
                 let begin = ControlLoop.now()
-                svg.update()
+                agent.update()
                 let u = updates.add(1, ordering: .relaxed).newValue
-                svgrt_trace_learner_update(Int64(u), svg.modelLoss, svg.valueLoss, Int64(ControlLoop.now() - begin))
-                modelLossBits.store(svg.modelLoss.bitPattern, ordering: .relaxed)
+                let loss = agent.loss(0)
+                svgrt_trace_learner_update(Int64(u), loss, reportsSecondLoss ? agent.loss(1) : 0, Int64(ControlLoop.now() - begin))
+                lossBits.store(loss.bitPattern, ordering: .relaxed)
                 sincePublish += 1
                 if sincePublish >= options.publishEvery {
                     publish()

@@ -7,16 +7,15 @@ import Plants
 public enum Evaluation {
     /// Where evaluation episodes start.
     public enum Starts {
-        /// The pendulum's 10 reference states (`EvaluationStarts.pendulum`), set with `reset(to:)`.
-        case pendulumReference
+        /// The plant's `referenceStarts`, set with `reset(to:)`.
+        case reference
         /// One episode per seed, each from `reset(using:)` with a generator of that seed.
         case seeds([UInt64])
 
-        /// The starts of the evaluations during training: the pendulum's 10 reference states
-        /// whatever `episodes` says (the peers' starts), `episodes` seeded resets (seeds 10000 on)
-        /// for the other plants.
+        /// The starts of the evaluations during training: the plant's reference starts whatever
+        /// `episodes` says (the pendulum's: the peers'), else `episodes` seeded resets (seeds 10000 on).
         public static func training(for plant: any Plant, episodes: Int) -> Starts {
-            plant.name == "pendulum" ? .pendulumReference : .seeds(EvaluationStarts.seeds(count: episodes))
+            plant.referenceStarts != nil ? .reference : .seeds(EvaluationStarts.seeds(count: episodes))
         }
     }
 
@@ -59,8 +58,8 @@ public enum Evaluation {
             return Episode(totalReturn: total + plant.terminalReward(observation: UnsafeBufferPointer(s)), finalObservation: Array(s))
         }
         switch starts {
-        case .pendulumReference:
-            return EvaluationStarts.pendulum.map { start in
+        case .reference:
+            return (plant.referenceStarts ?? []).map { start in
                 start.withUnsafeBufferPointer { plant.reset(to: $0) }
                 return episode()
             }

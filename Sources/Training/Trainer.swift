@@ -1,29 +1,30 @@
 import Learn
 import Net
 import Plants
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Synchronous training (DESIGN "synchronous mode"): one thread, lockstep, as fast as the CPU
-/// goes, with the same acting and update code the real-time runtime uses. The same
-/// configuration and seed give the same learning curve, bit for bit.
+/// Synchronous training (docs/architecture.md "Synchronous training"): one thread, lockstep, as
+/// fast as the CPU goes, with the same acting code and the same agent the real-time runtime
+/// drives. The same configuration and seed give the same learning curve, bit for bit.
+///
+/// The seed's stream, in order: the policy's network, the agent (its networks, then its
+/// generator's seed), one unused word, the acting generator's seed, the reset generator's seed.
 public final class Trainer {
     public let configuration: TrainingConfiguration
     public let plant: any Plant
     let evaluationPlant: any Plant
     public let reward: PlantReward
     public let policy: GaussianPolicy
-    /// With `policyAveraging` τ > 0: θ̄, the Polyak average of `policy`'s mean network, updated
-    /// after each episode. nil when off.
+    /// With `policy.averaging` τ > 0: θ̄, the Polyak average of `policy`'s mean network (eq. 20),
+    /// updated after each episode. nil when off.
     public let averagePolicy: GaussianPolicy?
     /// The policy evaluations and `svgrt evaluate` play: `averagePolicy` when there is one, else `policy`.
     public var evaluationPolicy: GaussianPolicy { averagePolicy ?? policy }
-    public let model: DynamicsModel
-    public let value: ValueFunction
     public let replay: ReplayBuffer
-    /// SVG(1)-ER, and the model and critic steps of the episodic algorithms: its `modelLoss` and
-    /// `valueLoss` are the ones to report.
-    public let svg1er: SVG1ER
-    public let episodic: EpisodicSVG
-    public let svg0: SVG0
+    /// The chosen algorithm; nothing else is built.
+    public let agent: any Agent
 
     /// Exploration noise, and the reset distribution.
     var actingGenerator: Xoshiro256StarStar
@@ -44,62 +45,33 @@ public final class Trainer {
     let nextState: UnsafeMutableBufferPointer<Float>
     let action: UnsafeMutableBufferPointer<Float>
 
-    public enum PlantError: Error, CustomStringConvertible {
-        case unknown(String)
-        public var description: String {
-            switch self {
-            case .unknown(let name): "unknown plant '\(name)'; known: \(PlantRegistry.names.joined(separator: ", "))"
-            }
-        }
-    }
-
     public init(_ configuration: TrainingConfiguration) throws {
+        try configuration.validate()
         guard let plant = PlantRegistry.make(configuration.plant), let evaluationPlant = PlantRegistry.make(configuration.plant) else {
-            throw PlantError.unknown(configuration.plant)
+            throw ConfigurationError("unknown plant '\(configuration.plant)'; known: \(PlantRegistry.names.joined(separator: ", "))")
         }
         self.configuration = configuration
         self.plant = plant
         self.evaluationPlant = evaluationPlant
         reward = PlantReward(plant)
         let S = plant.observationSize, A = plant.actionSize
+        let h = configuration.hyperparameters, p = configuration.policy
         var generator = Xoshiro256StarStar(seed: configuration.seed)
         let halfRange = Float(plant.largestActionHalfRange)
-        let batch = max(configuration.svg.batchSize, plant.episodeLength)
-        policy = GaussianPolicy(observationSize: S, actionSize: A, hidden: configuration.policyHidden, maxBatch: batch,
-                                initialStd: configuration.initialStdFraction * halfRange,
-                                learningRate: configuration.svg.policyLearningRate,
-                                actionLow: configuration.squashMean ? plant.actionLow.map(Float.init) : nil,
-                                actionHigh: configuration.squashMean ? plant.actionHigh.map(Float.init) : nil,
-                                stateDependentStd: configuration.stateDependentStd ?? false,
-                                generator: &generator)
-        model = DynamicsModel(stateSize: S, actionSize: A, hidden: configuration.modelHidden, maxBatch: batch,
-                              learningRate: configuration.svg.modelLearningRate,
-                              actionLow: plant.actionLow.map(Float.init), actionHigh: plant.actionHigh.map(Float.init),
-                              generator: &generator)
-        value = ValueFunction(stateSize: S, hidden: configuration.valueHidden, maxBatch: batch,
-                              learningRate: configuration.svg.valueLearningRate,
-                              targetCopyInterval: configuration.svg.targetCopyInterval, generator: &generator)
-        policy.minLogStd = configuration.svg.minLogStd
-        // A copy of the initial policy: θ̄ starts at θ₀ (its weight after n episodes is (1 − τ)ⁿ).
-        averagePolicy = (configuration.policyAveraging ?? 0) > 0 ? GaussianPolicy(copying: policy, maxBatch: 1) : nil
-        value.outputScale = configuration.valueScale
-        value.polyak = configuration.svg.polyak
+        let low = plant.actionLow.map(Float.init), high = plant.actionHigh.map(Float.init)
+        policy = GaussianPolicy(observationSize: S, actionSize: A, hidden: p.hidden, maxBatch: max(h.batchSize, plant.episodeLength),
+                                initialStd: p.initialStdFraction * halfRange, learningRate: h.policyLearningRate,
+                                actionLow: p.squashMean ? low : nil, actionHigh: p.squashMean ? high : nil,
+                                stateDependentStd: p.stateDependentStd, generator: &generator)
+        if let floor = p.minStdFraction { policy.minLogStd = logf(floor * halfRange) }
+        // θ̄ starts at θ₀ (its weight after n episodes is (1 − τ)ⁿ).
+        averagePolicy = p.averaging > 0 ? GaussianPolicy(copying: policy, maxBatch: 1) : nil
         replay = ReplayBuffer(capacity: configuration.replayCapacity, stateSize: S, actionSize: A)
-        svg1er = SVG1ER(policy: policy, model: model, value: value, replay: replay, reward: reward,
-                        hyperparameters: configuration.svg, seed: generator.next())
-        episodic = EpisodicSVG(learner: svg1er, reward: reward, maxSteps: plant.episodeLength, seed: generator.next())
-        svg1er.policyStep.preSquashPenalty = configuration.preSquashPenalty ?? 0
-        episodic.policyStep.preSquashPenalty = configuration.preSquashPenalty ?? 0
-        episodic.policyStepsPerEpisode = configuration.policyStepsPerEpisode ?? 1
-        if let steps = configuration.modelStepsPerEpisode { episodic.fitStepsPerEpisode = steps }
+        agent = h.makeAgent(policy: policy, replay: replay, reward: reward, actionLow: low, actionHigh: high,
+                            episodeLength: plant.episodeLength, generator: &generator)
+        _ = generator.next()
         actingGenerator = Xoshiro256StarStar(seed: generator.next())
         resetGenerator = Xoshiro256StarStar(seed: generator.next())
-        let critic = QFunction(stateSize: S, actionSize: A, hidden: configuration.valueHidden, maxBatch: batch,
-                               learningRate: configuration.svg.valueLearningRate,
-                               targetCopyInterval: configuration.svg.targetCopyInterval, generator: &generator)
-        critic.outputScale = configuration.valueScale
-        critic.polyak = configuration.svg.polyak
-        svg0 = SVG0(policy: policy, critic: critic, replay: replay, hyperparameters: configuration.svg, seed: generator.next())
         observation = .allocate(capacity: S)
         actionDouble = .allocate(capacity: A)
         state = .allocate(capacity: S)
@@ -117,7 +89,6 @@ public final class Trainer {
     /// What the loop reports.
     public enum Event {
         case episodeEnded(episode: Int, steps: Int, return: Double)
-        case evaluated(steps: Int, return: Double)
     }
 
     func observe(into row: UnsafeMutableBufferPointer<Float>) {
@@ -125,8 +96,9 @@ public final class Trainer {
         for i in 0..<plant.observationSize { row[i] = Float(observation[i]) }
     }
 
-    /// One environment step with exploration, stored in the replay, then the algorithm's updates.
-    /// Returns true when the step ended an episode (the plant is then reset).
+    /// One environment step with exploration, stored in the replay, then the agent's updates
+    /// (after the step, or after the episode, as its schedule says). Returns true when the step
+    /// ended an episode (the plant is then reset).
     @discardableResult
     public func step(onEpisodeEnd: (Event) -> Void = { _ in }) -> Bool {
         observe(into: state)
@@ -144,23 +116,12 @@ public final class Trainer {
                    episode: episode, step: plant.stepIndex - 1)
         episodeReturn += r
         environmentSteps += 1
-        if environmentSteps > configuration.warmupSteps {
-            switch configuration.algorithm {
-            case .svg1ER: for _ in 0..<configuration.updatesPerStep { svg1er.update() }
-            case .svg0: for _ in 0..<configuration.updatesPerStep { svg0.update() }
-            default: break
-            }
+        if case .everyStep(let updates, let warmup) = agent.schedule, environmentSteps > warmup {
+            for _ in 0..<updates { agent.update() }
         }
         if over {
-            switch configuration.algorithm {
-            case .svg1: episodic.update(algorithm: .svg1, length: environmentSteps - episodeStart)
-            case .svgInfinity: episodic.update(algorithm: .svgInfinity, length: environmentSteps - episodeStart)
-            case .planner: episodic.update(algorithm: .planner, length: environmentSteps - episodeStart)
-            case .svg1ER, .svg0: break
-            }
-            if let averagePolicy, let tau = configuration.policyAveraging {
-                averagePolicy.mean.blendParameters(from: policy.mean, fraction: tau)
-            }
+            if agent.schedule == .everyEpisode { agent.endEpisode(length: environmentSteps - episodeStart) }
+            if let averagePolicy { averagePolicy.mean.blendParameters(from: policy.mean, fraction: configuration.policy.averaging) }
             onEpisodeEnd(.episodeEnded(episode: episode, steps: environmentSteps, return: episodeReturn))
             episode += 1
             episodeReturn = 0
@@ -171,9 +132,9 @@ public final class Trainer {
         return over
     }
 
-    /// Mean return of the deterministic `evaluationPolicy` over the plant's evaluation starts (the pendulum's
-    /// 10 reference states; `evaluationEpisodes` seeded resets, default 10, for the others). Does not touch the training plant.
+    /// Mean return of the deterministic `evaluationPolicy` over the plant's evaluation starts.
+    /// Does not touch the training plant.
     public func evaluate() -> Double {
-        Evaluation.meanReturn(policy: evaluationPolicy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes ?? EvaluationStarts.defaultEpisodes)
+        Evaluation.meanReturn(policy: evaluationPolicy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes)
     }
 }

@@ -1,145 +1,328 @@
+import Foundation
 import Learn
 import Plants
-#if canImport(Glibc)
-import Glibc
-#endif
 
-/// Everything a training run needs, with a documented default per plant (`defaults(for:)`).
-/// Settable from the command line or a JSON file.
-public struct TrainingConfiguration: Codable, Sendable, Equatable {
-    public enum Algorithm: String, Codable, Sendable, CaseIterable {
-        case svg1ER = "svg1-er", svg1 = "svg1", svgInfinity = "svg-inf", svg0 = "svg0", planner = "planner"
-    }
-
-    public var plant = "pendulum"
-    public var algorithm = Algorithm.svg1ER
-    /// Scale of the critic's output: about the magnitude of the returns (see `ValueFunction.outputScale`).
-    public var valueScale: Float = 100
-    /// Squash the policy mean into the actuator limits (μ = c + h tanh z).
-    public var squashMean = true
-    /// σ as a function of the state (a second policy head) instead of one learned σ per action
-    /// dimension (the paper's). Optional so that configurations written before it still load;
-    /// nil means false.
-    public var stateDependentStd: Bool? = nil
-    /// Weight of the penalty on the squashed policy's pre-squash mean (`ValueGradientPolicyStep.preSquashPenalty`;
-    /// SVG(1) and SVG(1)-ER). Optional like `stateDependentStd`; nil means 0.
-    public var preSquashPenalty: Float? = nil
-    /// SVG(∞), planner: policy steps after each episode (`EpisodicSVG.policyStepsPerEpisode`).
-    /// Optional like `stateDependentStd`; nil means 1 (Algorithm 1).
-    public var policyStepsPerEpisode: Int? = nil
-    /// SVG(1), SVG(∞), planner: model (and critic) steps after each episode. nil: the episode length.
-    public var modelStepsPerEpisode: Int? = nil
-    /// τ of a Polyak average of the policy's mean network, θ̄ ← (1 − τ) θ̄ + τ θ after each episode
-    /// (iterate averaging: with one policy step per episode the trained θ jitters from step to
-    /// step). Evaluations, checkpoints and `svgrt evaluate` play θ̄; acting and every gradient use
-    /// θ. nil or 0: off (evaluations play θ). Optional like `stateDependentStd`.
-    public var policyAveraging: Float? = nil
-    /// Environment steps to train for.
-    public var steps = 10_000
-    public var seed: UInt64 = 1
-    /// Hidden layer widths (paper Table 1: policy 100/100; value 200/100 or 400/200; model 20/20–50/50).
-    public var policyHidden = [100, 100]
-    public var valueHidden = [200, 100]
-    public var modelHidden = [20, 20]
+/// The policy every algorithm trains (docs/algorithms.md §1).
+public struct PolicyConfiguration: Codable, Sendable, Equatable {
+    /// Hidden layer widths (paper Table 1: 100-100).
+    public var hidden = [100, 100]
     /// Initial exploration σ as a fraction of the actuator half-range.
     public var initialStdFraction: Float = 0.5
-    /// SVG(1)-ER updates per environment step.
-    public var updatesPerStep = 1
-    /// Steps before the first update (the replay needs a few transitions).
-    public var warmupSteps = 200
+    /// Floor of σ as a fraction of the (largest) actuator half-range; nil: σ ≥ e⁻⁵.
+    public var minStdFraction: Float? = nil
+    /// Squash the mean into the actuator limits, μ = c + h tanh z (eq. 1).
+    public var squashMean = true
+    /// σ as a function of the state (a second head) instead of one learned σ per action dimension (the paper's).
+    public var stateDependentStd = false
+    /// τ of the Polyak average θ̄ of the policy's mean network after each episode (eq. 20), which
+    /// evaluations, checkpoints and `svgrt evaluate` play; acting and every gradient use θ. 0: off.
+    public var averaging: Float = 0
+    public init() {}
+}
+
+/// Everything a training run needs: the plant, the algorithm and its agent's hyperparameters,
+/// the policy, the budget and the evaluations. `defaults(for:algorithm:)` gives each plant's;
+/// `resolve` merges partial JSON (a file, the command line) over them, refusing what the chosen
+/// algorithm does not use. Encodes as JSON (`config.json` of a run).
+public struct TrainingConfiguration: Codable, Sendable, Equatable {
+    public var plant = "pendulum"
+    public var algorithm: Algorithm { hyperparameters.algorithm }
+    public var seed: UInt64 = 1
+    /// Environment steps to train for.
+    public var steps = 10_000
     /// Replay capacity, transitions.
     public var replayCapacity = 100_000
     /// Environment steps between evaluations of the deterministic policy.
     public var evaluationInterval = 500
     /// Episodes per evaluation (seeded resets 10000, 10001, …; the pendulum always uses its 10
-    /// reference starts). Optional like `stateDependentStd`; nil means 10.
-    public var evaluationEpisodes: Int? = nil
-    /// Environment steps between checkpoints (0: only at the end).
-    public var checkpointInterval = 0
-    public var svg: SVG1ER.Hyperparameters = .init()
+    /// reference starts).
+    public var evaluationEpisodes = 10
+    public var policy = PolicyConfiguration()
+    public var hyperparameters = AgentHyperparameters.svg1ER(.init())
 
     public init() {}
 
-    /// Sets the floor of the exploration σ to `fraction` of the plant's (largest) actuator
-    /// half-range: `svg.minLogStd` = log(fraction · half-range).
-    public mutating func setStdFloor(fractionOfHalfRange fraction: Float) {
-        let half = PlantRegistry.make(plant)?.largestActionHalfRange ?? 1
-        svg.minLogStd = logf(fraction * Float(half))
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case plant, algorithm, seed, steps, replayCapacity, evaluationInterval, evaluationEpisodes, policy, hyperparameters
     }
 
-    /// The defaults for `plant`, documented where they differ from the general ones.
-    public static func defaults(for plant: String) -> TrainingConfiguration {
-        var c = TrainingConfiguration()
-        c.plant = plant
-        // Soft target updates, τ = 0.01, rather than the paper's copy every C = 50 steps: on the
-        // pendulum (5 seeds, `Benchmarks/learning/pendulum`) every seed passed −200 by 3,000
-        // steps with τ = 0.01, against 2 of 5 with C = 50.
-        c.svg.polyak = 0.01
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        plant = try c.decode(String.self, forKey: .plant)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        steps = try c.decode(Int.self, forKey: .steps)
+        replayCapacity = try c.decode(Int.self, forKey: .replayCapacity)
+        evaluationInterval = try c.decode(Int.self, forKey: .evaluationInterval)
+        evaluationEpisodes = try c.decode(Int.self, forKey: .evaluationEpisodes)
+        policy = try c.decode(PolicyConfiguration.self, forKey: .policy)
+        hyperparameters = try AgentHyperparameters(c.decode(Algorithm.self, forKey: .algorithm),
+                                                   from: c.superDecoder(forKey: .hyperparameters))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(plant, forKey: .plant)
+        try c.encode(algorithm, forKey: .algorithm)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(steps, forKey: .steps)
+        try c.encode(replayCapacity, forKey: .replayCapacity)
+        try c.encode(evaluationInterval, forKey: .evaluationInterval)
+        try c.encode(evaluationEpisodes, forKey: .evaluationEpisodes)
+        try c.encode(policy, forKey: .policy)
+        try hyperparameters.encode(to: c.superEncoder(forKey: .hyperparameters))
+    }
+
+    /// The algorithm a plant trains with unless told otherwise.
+    public static func defaultAlgorithm(for plant: String) -> Algorithm { plant == "hand" ? .svgInfinity : .svg1ER }
+
+    /// Per-plant values of the agents' hyperparameters, each applied to the algorithms that have
+    /// it. Why each was chosen, with the runs: docs/results/ (the page of each plant).
+    static func plantHyperparameters(_ plant: String) -> [String: JSONValue] {
+        // Soft target updates for every plant (docs/results/pendulum.md: 5 of 5 seeds against 2 of 5 with C = 50).
+        var h: [String: JSONValue] = ["polyak": .double(0.01)]
         switch plant {
         case "pendulum":
-            c.svg.gamma = 0.99
-            // Regularisers (the main job's since 2026-11): σ ≥ 0.1 N·m (0.05 of the ±2 range),
-            // pre-squash penalty ρ = 0.01, KL λ = 0.03 (`Benchmarks/learning/pendulum`, 10 seeds,
-            // 10,000 steps): mean ≥ −200 at 3,500, ≥ −115 at 8,500, 3 of 140 evaluations after
-            // 3,000 steps below −300, final −113.9. Without them: −200 at 4,500 (2,500 on seeds
-            // 1–5, never on 6–10 as a mean; seed 7's squashed mean saturated at −815), −115
-            // never, 35 of 140 below −300, final −312. Each alone did less (ρ: 16 of 140).
-            c.setStdFloor(fractionOfHalfRange: 0.05)
-            c.preSquashPenalty = 0.01
-            c.svg.klWeight = 0.03
-            // Minibatch 128 (not 64) and initial σ 0.8 of the range (not 0.5): 20 seeds, mean
-            // ≥ −200 at 2,500 steps (−161 at 3,000), ≥ −115 at 5,000, 2 of 280 evaluations after
-            // 3,000 below −300, final −117; with 64 and 0.5: 3,500 (−285 at 3,000), 6,000, 5 of
-            // 280, −116. Each alone did less (10 seeds: 128 alone 6 of 140 dips; 0.8 alone a
-            // seed at −283 at the end). Costs 0.60 ms per environment step instead of 0.33.
-            c.svg.batchSize = 128
-            c.initialStdFraction = 0.8
+            // Chosen on seeds 1–10, confirmed on seeds 11–20 (docs/results/pendulum.md).
+            h["gamma"] = .double(0.99)
+            h["preSquashPenalty"] = .double(0.01)
+            h["klWeight"] = .double(0.03)
+            h["batchSize"] = .int(128)
         case "cartpole":
-            c.svg.gamma = 0.99          // the paper gives none
+            h["gamma"] = .double(0.99)  // the paper gives none
+            h["updatesPerStep"] = .int(2)
+            h["preSquashPenalty"] = .double(0.01)  // docs/results/cartpole.md
+        case "hand":
+            h["gamma"] = .double(1)  // paper
+            h["policyLearningRate"] = .double(3e-3)  // one policy step per 1,000-step episode (docs/results/hand.md)
+        case let name where name.hasPrefix("swimmer"):
+            h["gamma"] = .double(0.995)  // paper
+        case "reacher3":
+            h["gamma"] = .double(0.98)  // paper
+            h["valueHidden"] = .array([.int(400), .int(200)])  // paper Table 1
+        default:
+            break
+        }
+        return h
+    }
+
+    /// The defaults for `plant` and `algorithm` (nil: the plant's default algorithm).
+    public static func defaults(for plant: String, algorithm: Algorithm? = nil) -> TrainingConfiguration {
+        var c = TrainingConfiguration()
+        c.plant = plant
+        c.hyperparameters = AgentHyperparameters(defaultsFor: algorithm ?? defaultAlgorithm(for: plant))
+        switch plant {
+        case "pendulum":
+            c.policy.minStdFraction = 0.05
+            c.policy.initialStdFraction = 0.8
+        case "cartpole":
             c.evaluationInterval = 2_000
             c.steps = 40_000
-            // Swing-up needs exploration to last: without a floor σ fell to e⁻⁵ within 12,000
-            // steps and the pole was never swung up (3 seeds); with σ ≥ 0.3 (of the ±1 range)
-            // and 2 updates per step, seeds balanced by 8,000–16,000 steps.
-            c.svg.minLogStd = -1.2039728  // log 0.3
-            c.updatesPerStep = 2
-            // Without it one seed in three stayed at the bottom: its squashed mean saturated
-            // (deterministic return exactly −1,063.7 for 30,000 steps, no gradient through a flat
-            // tanh). With ρ = 0.01 seeds 1, 2, 3 all balanced (best 722, 674, 537 at 40,000 steps).
-            c.preSquashPenalty = 0.01
+            c.policy.minStdFraction = 0.3
         case "hand":
-            c.svg.gamma = 1             // paper: hand γ = 1
-            c.algorithm = .svgInfinity
             c.evaluationInterval = 10_000
-            // Evaluate the average of about the last 20 episodes' policies: SVG(∞), 20-20 model,
-            // seeds 1–3, mean of the last 10 evaluations of the same training −0.51 / −0.42 /
-            // −0.45 (worst −0.57) against −0.79 / −0.67 / −0.67 (worst −1.19) for the policy itself.
-            c.policyAveraging = 0.05
-            // The three settings below were chosen with a random force of 5 N (the Hand's until
-            // 2026-11-22) and kept at 2 N.
-            // 100 episodes, not 10: an episode's return has a spread of about ±0.4 from the
-            // random force alone, and the 10 fixed seeds read about 0.2 better than 100 fresh ones
-            // (final policies of the 5-seed runs of 22 Nov, 20-20 and 4-4 models).
             c.evaluationEpisodes = 100
-            // One policy step per 1,000-step episode, so a larger step than the general 1e-3.
-            // Chosen on the earlier Hand variant (ball target within 0.25 m), where 1e-2 diverged
-            // (seed 1: evaluations down to −91 and back over 1M steps); not re-tuned on this one.
-            c.svg.policyLearningRate = 3e-3
-            // σ starting at 0.2 of the ±1 m/s range, not 0.5: the hand's own jitter shakes the
-            // ball; final evaluations (mean of the last 5, seeds 1–2, 300,000 steps) −0.86
-            // against −1.1 with 0.5 (0.1: −0.9).
-            c.initialStdFraction = 0.2
+            c.policy.averaging = 0.05
+            c.policy.initialStdFraction = 0.2
         case let name where name.hasPrefix("swimmer"):
-            c.svg.gamma = 0.995         // paper
-            c.valueHidden = [200, 100]
             c.evaluationInterval = 5_000
         case "reacher3":
-            c.svg.gamma = 0.98          // paper
-            c.valueHidden = [400, 200]  // paper Table 1
             c.evaluationInterval = 2_500
         default:
             break
         }
+        // Merging known keys over the agent's own defaults cannot fail.
+        let overrides = plantHyperparameters(plant)
+        let names = c.hyperparameters.fieldNames
+        var json = (try? c.json()) ?? [:]
+        if var h = json["hyperparameters"]?.object {
+            for (key, value) in overrides where names.contains(key) { h[key] = value }
+            json["hyperparameters"] = .object(h)
+        }
+        return (try? TrainingConfiguration.decode(json)) ?? c
+    }
+
+    /// The names of every agent's hyperparameters, each with the algorithms that have it.
+    public static var hyperparameterOwners: [String: [Algorithm]] {
+        var owners: [String: [Algorithm]] = [:]
+        for a in Algorithm.allCases {
+            for key in AgentHyperparameters(defaultsFor: a).fieldNames { owners[key, default: []].append(a) }
+        }
+        return owners
+    }
+}
+
+// MARK: Partial configurations
+
+/// Why a configuration was refused: one line naming the field and where it came from.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension TrainingConfiguration {
+    /// The configuration as a JSON object.
+    public func json() throws -> [String: JSONValue] {
+        try JSONDecoder().decode([String: JSONValue].self, from: JSONEncoder().encode(self))
+    }
+
+    static func decode(_ json: [String: JSONValue]) throws -> TrainingConfiguration {
+        try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(json))
+    }
+
+    /// A partial configuration: a JSON object with any of the configuration's fields, nested as
+    /// in `config.json` ("policy" and "hyperparameters" objects), from `source` (a file name, or
+    /// "the command line").
+    public struct Layer: Sendable {
+        public let source: String
+        public let fields: [String: JSONValue]
+        public init(source: String, fields: [String: JSONValue]) {
+            self.source = source
+            self.fields = fields
+        }
+        /// The JSON object in the file at `path`.
+        public static func file(_ path: String) throws -> Layer {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ConfigurationError("\(path): no such file (or it cannot be read)")
+            }
+            do {
+                guard let object = try JSONDecoder().decode(JSONValue.self, from: data).object else {
+                    throw ConfigurationError("\(path): not a JSON object")
+                }
+                return Layer(source: path, fields: object)
+            } catch let error as ConfigurationError {
+                throw error
+            } catch {
+                throw ConfigurationError("\(path): not valid JSON (\(error))")
+            }
+        }
+    }
+
+    /// The defaults of the plant and algorithm the layers name (the last that names one wins;
+    /// else pendulum and the plant's algorithm), with the layers merged over them in order, then
+    /// validated. A field that does not exist, or a hyperparameter the chosen algorithm does
+    /// not have, is refused with its name, its source, and which algorithms do use it.
+    public static func resolve(_ layers: [Layer]) throws -> TrainingConfiguration {
+        var plant = "pendulum", algorithmName: String?
+        for layer in layers {
+            if let value = layer.fields["plant"] {
+                guard case .string(let p) = value else { throw ConfigurationError("\(layer.source): plant must be a name") }
+                plant = p
+            }
+            if let value = layer.fields["algorithm"] {
+                guard case .string(let a) = value else { throw ConfigurationError("\(layer.source): algorithm must be a name") }
+                algorithmName = a
+            }
+        }
+        guard PlantRegistry.names.contains(plant) else {
+            throw ConfigurationError("unknown plant '\(plant)'; known: \(PlantRegistry.names.joined(separator: ", "))")
+        }
+        var algorithm = defaultAlgorithm(for: plant)
+        if let algorithmName {
+            guard let a = Algorithm(rawValue: algorithmName) else {
+                throw ConfigurationError("unknown algorithm '\(algorithmName)'; known: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            algorithm = a
+        }
+        var json = try defaults(for: plant, algorithm: algorithm).json()
+        for layer in layers {
+            for (key, value) in layer.fields.sorted(by: { $0.key < $1.key }) {
+                guard let current = json[key] else {
+                    throw ConfigurationError("\(layer.source): unknown field '\(key)'; fields: \(json.keys.sorted().joined(separator: ", "))")
+                }
+                guard key == "policy" || key == "hyperparameters" else { json[key] = value; continue }
+                guard var inner = current.object, let given = value.object else {
+                    throw ConfigurationError("\(layer.source): '\(key)' must be an object of fields")
+                }
+                let names = key == "policy" ? fieldNames(PolicyConfiguration()) : AgentHyperparameters(defaultsFor: algorithm).fieldNames
+                for (name, v) in given.sorted(by: { $0.key < $1.key }) {
+                    guard names.contains(name) else {
+                        if key == "hyperparameters", let owners = hyperparameterOwners[name] {
+                            throw ConfigurationError("\(layer.source): \(algorithm.rawValue) does not use '\(name)' "
+                                                     + "(it is a hyperparameter of \(owners.map(\.rawValue).joined(separator: ", ")))")
+                        }
+                        throw ConfigurationError("\(layer.source): unknown field '\(key).\(name)'; fields: \(names.sorted().joined(separator: ", "))")
+                    }
+                    inner[name] = v
+                }
+                json[key] = .object(inner)
+            }
+        }
+        let c: TrainingConfiguration
+        do { c = try decode(json) } catch {
+            throw ConfigurationError("a field has a value of the wrong type: \(describe(error))")
+        }
+        try c.validate()
         return c
+    }
+
+    /// Checks every field's range; the error names the first out of range.
+    public func validate() throws {
+        let json = try json()
+        func check(_ name: String, _ value: JSONValue) throws {
+            func refuse(_ wanted: String) throws -> Never { throw ConfigurationError("\(name) must be \(wanted) (got \(value))") }
+            let leaf = name.split(separator: ".").last.map(String.init) ?? name
+            if case .array(let widths) = value {
+                guard !widths.isEmpty, widths.allSatisfy({ ($0.number ?? 0) >= 1 && ($0.number ?? 0) <= 4096 }) else {
+                    try refuse("a list of widths from 1 to 4096")
+                }
+                return
+            }
+            if case .null = value { return }
+            guard let x = value.number else { return }
+            guard x.isFinite else { try refuse("finite") }
+            switch leaf {
+            case "gamma": if !(0...1).contains(x) { try refuse("in [0, 1]") }
+            case "polyak", "averaging": if !(0...1).contains(x) || (leaf == "polyak" && x == 0) { try refuse(leaf == "polyak" ? "in (0, 1]" : "in [0, 1]") }
+            case "initialStdFraction", "minStdFraction": if !(x > 0 && x <= 10) { try refuse("in (0, 10]") }
+            case _ where leaf.hasSuffix("LearningRate"): if !(x > 0 && x < 1) { try refuse("in (0, 1)") }
+            case "clipNorm", "valueScale": if !(x > 0) { try refuse("positive") }
+            case "maximumImportanceWeight": if !(x >= 1) { try refuse("at least 1") }
+            case "batchSize", "targetCopyInterval", "klBurst", "evaluationInterval", "evaluationEpisodes", "replayCapacity",
+                 "policyStepsPerEpisode":
+                if !(x >= 1 && x <= 100_000_000) { try refuse("an integer from 1 to 100,000,000") }
+            case "steps", "warmupSteps", "updatesPerStep", "modelStepsPerEpisode", "modelStepsPerUpdate", "valueStepsPerUpdate":
+                if !(x >= 0 && x <= 1_000_000_000) { try refuse("a non-negative integer") }
+            case "entropyBonus", "klWeight", "preSquashPenalty": if !(x >= 0) { try refuse("non-negative") }
+            default: break
+            }
+        }
+        for (key, value) in json {
+            if let inner = value.object {
+                for (name, v) in inner { try check("\(key).\(name)", v) }
+            } else {
+                try check(key, value)
+            }
+        }
+        if replayCapacity < hyperparameters.batchSize {
+            throw ConfigurationError("replayCapacity (\(replayCapacity)) must be at least hyperparameters.batchSize (\(hyperparameters.batchSize))")
+        }
+    }
+}
+
+/// The stored properties of a value (a hyperparameters struct), optional ones included.
+func fieldNames(_ value: Any) -> Set<String> { Set(Mirror(reflecting: value).children.compactMap(\.label)) }
+
+extension AgentHyperparameters {
+    /// The names of this agent's hyperparameters, as JSON and the command line spell them.
+    public var fieldNames: Set<String> {
+        switch self {
+        case .svg1ER(let h): Training.fieldNames(h)
+        case .svg1(let h): Training.fieldNames(h)
+        case .svgInfinity(let h), .planner(let h): Training.fieldNames(h)
+        case .svg0(let h): Training.fieldNames(h)
+        }
+    }
+}
+
+/// A decoding error in one line.
+func describe(_ error: any Error) -> String {
+    guard let e = error as? DecodingError else { return "\(error)" }
+    func path(_ c: DecodingError.Context) -> String { c.codingPath.map(\.stringValue).joined(separator: ".") }
+    switch e {
+    case .typeMismatch(let type, let c): return "\(path(c)): expected \(type)"
+    case .valueNotFound(let type, let c): return "\(path(c)): missing \(type)"
+    case .keyNotFound(let key, let c): return "\(path(c)).\(key.stringValue): missing"
+    case .dataCorrupted(let c): return "\(path(c)): \(c.debugDescription)"
+    @unknown default: return "\(error)"
     }
 }

@@ -14,12 +14,11 @@
 //   time) with the SVG(1)-ER learner on another thread; exit 0 and a summary line when RTSan
 //   found nothing (firmware-sim is looked for next to this executable unless --firmware says
 //   where). --inject-allocation allocates inside one section (the 2,000th): RTSan must abort.
+import FirmwareLauncher
 import Foundation
 import Learn
 import Link
 import Runtime
-import Synchronization
-import TestSupport
 import Training
 
 typealias Hook = @convention(c) () -> Void
@@ -60,26 +59,19 @@ func runCheck() throws {
     }
     defer { firmware.stop() }
 
-    // What `svgrt run` assembles: trainer, learner thread, control loop.
-    let configuration = TrainingConfiguration.defaults(for: "pendulum")
-    let trainer = try Trainer(configuration)
+    // What `svgrt run` assembles (`OnlineSession`), with the pendulum's default agent.
+    let trainer = try Trainer(TrainingConfiguration.defaults(for: "pendulum"))
     let transport = try UDPTransport(port: 0)
     transport.connect(port: port)
     let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1)
     try client.handshake()
-    let record = TransitionRecord(stateSize: 3, actionSize: 1)
-    let ring = SPSCRing(minimumCapacity: 16_384, width: record.width)
-    let toControl = TripleBuffer(count: trainer.policy.publishedCount)
-    var learnerOptions = Learner.Options()
-    learnerOptions.warmupTransitions = 200
-    let learner = Learner(options: learnerOptions, svg: trainer.svg1er, ring: ring, published: [toControl])
     var controlOptions = ControlLoop.Options()
     controlOptions.periodNanoseconds = Int(1e9 / rate)
     controlOptions.senseWaitMicroseconds = Int(0.8e6 / rate)
     controlOptions.phaseLeadNanoseconds = Int(0.25e9 / rate)
     controlOptions.spinMicroseconds = Int(0.5e6 / rate)
-    let control = ControlLoop(options: controlOptions, client: client, policy: GaussianPolicy(copying: trainer.policy, maxBatch: 1),
-                              parameters: toControl, ring: ring, safety: SafetyChain(low: [-2], high: [2]))
+    let session = OnlineSession(agent: trainer.agent, client: client, safety: SafetyChain(low: [-2], high: [2]), control: controlOptions)
+    let control = session.control, learner = session.learner
     control.realtimeSection = (
         enter: {
             rtsanEnter()
@@ -92,18 +84,9 @@ func runCheck() throws {
         },
         exit: unsafeBitCast(exitSymbol, to: Hook.self))
 
-    let learnerThread = Thread { learner.run() }
-    learnerThread.start()
-    while learner.version.load(ordering: .acquiring) == 0 { usleep(1000) }
-    let done = Atomic<Bool>(false)
-    let controlThread = Thread {
-        control.run(maximumCycles: cycles)
-        done.store(true, ordering: .releasing)
-    }
-    controlThread.start()
-    while !done.load(ordering: .acquiring) { usleep(5000) }
-    learner.stop()
-    usleep(50_000)
+    session.start(maximumCycles: cycles)
+    while !session.controlHasFinished { usleep(5000) }
+    session.stop()
     let updates = learner.updates.load(ordering: .relaxed)
     guard control.cycles == cycles, updates > 0, control.policyVersion > 1 else {
         fail("the check did not exercise the loop: \(control.cycles) cycles, \(updates) learner updates, policy v\(control.policyVersion)")

@@ -1,10 +1,11 @@
 import Foundation
 import Link
+import Plants
 import Runtime
 
 /// What `svgrt run` leaves behind: report.md, learning-curve.svg, latency-*.svg, CSVs.
 struct RunReport {
-    let output: String, plant: String, rate: Double, elapsed: Double
+    let output: String, plant: any Plant, lossName: String, rate: Double, elapsed: Double
     let control: ControlLoop, learner: Learner
     let episodes: [(time: Double, episode: Int, value: Double)]
     let evaluations: [(time: Double, value: Double)]
@@ -33,7 +34,7 @@ struct RunReport {
         if !lossBefore.isEmpty, let peak = lossAfter.max(by: { $0.value < $1.value }) {
             let base = lossBefore.reduce(0, +) / Double(lossBefore.count)
             let settle = lossAfter.first { $0.time > peak.time && $0.value <= base + 0.1 * abs(base) }
-            modelText = String(format: "; model NLL %.2f before, peak %.2f at +%.0f s, ", base, peak.value, peak.time - t)
+            modelText = String(format: "; \(lossName) %.2f before, peak %.2f at +%.0f s, ", base, peak.value, peak.time - t)
                 + (settle.map { String(format: "back within 10 %% at +%.0f s", $0.time - t) } ?? "not back within 10 % in 60 s")
         }
         return String(format: "return level %.1f before; worst episode after %.1f (drop %.1f); ", level, worst, worst - level)
@@ -49,27 +50,26 @@ struct RunReport {
                  "episodes.csv")
         try save("time_s,evaluation_return\n" + evaluations.map { "\($0.time),\($0.value)" }.joined(separator: "\n") + "\n",
                  "evaluations.csv")
-        try save("time_s,model_nll\n" + modelLoss.map { "\($0.time),\($0.value)" }.joined(separator: "\n") + "\n", "model-loss.csv")
+        try save("time_s,\(lossName)\n" + modelLoss.map { "\($0.time),\($0.value)" }.joined(separator: "\n") + "\n", "model-loss.csv")
         var latency = "histogram,bucket_ns,count\n"
         for (name, h) in [("wakeup", control.wakeup), ("compute", control.compute), ("send", control.send), ("cycle", control.cycle)] {
             latency += h.buckets.map { "\(name),\($0.0),\($0.1)" }.joined(separator: "\n") + "\n"
         }
         try save(latency, "latency.csv")
         try save(SVGChart.lines(
-            title: "\(plant): online learning at \(Int(rate)) Hz", xLabel: "wall time (s)", yLabel: "return",
+            title: "\(plant.name): online learning at \(Int(rate)) Hz", xLabel: "wall time (s)", yLabel: "return",
             series: [.init(label: "episode return (stochastic policy)", points: episodes.map { ($0.time, $0.value) }, color: "#1f77b4"),
                      .init(label: "evaluation (deterministic, reference starts)", points: evaluations.map { ($0.time, $0.value) }, color: "#d62728", dots: true)],
             markers: changes), "learning-curve.svg")
-        try save(SVGChart.lines(title: "learned model: one-step NLL", xLabel: "wall time (s)", yLabel: "NLL per dimension",
-                                series: [.init(label: "model NLL", points: modelLoss.map { ($0.time, $0.value) }, color: "#9467bd")],
+        try save(SVGChart.lines(title: "the agent's \(lossName)", xLabel: "wall time (s)", yLabel: lossName,
+                                series: [.init(label: lossName, points: modelLoss.map { ($0.time, $0.value) }, color: "#9467bd")],
                                 markers: changes), "model-loss.svg")
         for (name, h) in [("wakeup", control.wakeup), ("compute", control.compute), ("send", control.send), ("cycle", control.cycle)] {
             try save(SVGChart.histogram(title: "\(name) latency, \(h.total) cycles", buckets: h.buckets,
                                         percentiles: [("p50", h.percentile(0.5)), ("p99", h.percentile(0.99)), ("p99.9", h.percentile(0.999))]),
                      "latency-\(name).svg")
         }
-        let firstGood = evaluations.first { $0.value >= -200 }
-        var md = "# svgrt run: \(plant), \(Int(rate)) Hz, \(String(format: "%.0f", elapsed)) s\n\n"
+        var md = "# svgrt run: \(plant.name), \(Int(rate)) Hz, \(String(format: "%.0f", elapsed)) s\n\n"
         md += "![learning curve](learning-curve.svg)\n\n"
         md += "| | |\n|---|---|\n"
         md += "| control thread | \(control.setupReport) |\n"
@@ -83,8 +83,14 @@ struct RunReport {
         md += "| learner | \(learner.updates.load(ordering: .relaxed)) updates, \(String(format: "%.0f", Double(learner.updates.load(ordering: .relaxed)) / elapsed)) per second, policy version \(learner.version.load(ordering: .relaxed)) |\n"
         md += "| safety chain | NaN guards \(control.safety.nonFiniteGuards), box clamps \(control.safety.boxClamps), rate limits \(control.safety.rateLimits) |\n"
         md += "| link | \(client.counters.summary) |\n"
-        md += "| evaluation | " + (firstGood.map { String(format: "≥ −200 first at %.0f s (%.1f)", $0.time, $0.value) } ?? "never ≥ −200")
-            + (evaluations.last.map { String(format: "; last %.1f", $0.value) } ?? "") + " |\n"
+        if let success = plant.successReturn {
+            let firstGood = evaluations.first { $0.value >= success }
+            md += "| evaluation | " + (firstGood.map { String(format: "≥ %.0f (\(plant.successMeaning)) first at %.0f s (%.1f)", success, $0.time, $0.value) }
+                                      ?? String(format: "never ≥ %.0f", success))
+                + (evaluations.last.map { String(format: "; last %.1f", $0.value) } ?? "") + " |\n"
+        } else if let last = evaluations.last {
+            md += "| evaluation | " + String(format: "last %.1f", last.value) + " |\n"
+        }
         if !firmwareSummary.isEmpty { md += "| plant | \(firmwareSummary) |\n" }
         for (t, label) in changes { md += "| change at \(Int(t)) s (\(label)) | \(adaptation(at: t)) |\n" }
         md += "\n![model NLL](model-loss.svg)\n\n![wakeup](latency-wakeup.svg)\n\n![compute](latency-compute.svg)\n\n![cycle](latency-cycle.svg)\n"

@@ -138,49 +138,34 @@ final class AlgorithmPropertyTests: XCTestCase {
         XCTAssertLessThan(errors[2], 0.02, "\(errors)")
     }
 
-    /// SVG(1)-ER, SVG(0), SVG(1), SVG(∞) and planner updates allocate nothing after warm-up.
+    /// Every agent's updates, and the trainer's steps around them, allocate nothing after warm-up:
+    /// SVG(1)-ER (plain, with the KL regulariser, with state-dependent σ), SVG(0), and the
+    /// episodic SVG(1), SVG(∞) and planner.
     func testUpdatesAllocateNothing() throws {
-        var c = TrainingConfiguration.defaults(for: "pendulum")
-        c.warmupSteps = 64
-        let trainer = try Trainer(c)
-        for _ in 0..<300 { trainer.step() }
-        let before = svgrt_thread_allocation_count()
-        for _ in 0..<20 { trainer.svg1er.update() }
-        let updateAllocations = svgrt_thread_allocation_count() - before
-        XCTAssertEqual(updateAllocations, 0)
-        let stepsBefore = svgrt_thread_allocation_count()
-        for _ in 0..<100 { trainer.step() }  // acting, storing, one update per step
-        let stepAllocations = svgrt_thread_allocation_count() - stepsBefore
-        XCTAssertEqual(stepAllocations, 0)
-        var withKL = c
-        withKL.svg.klWeight = 0.5
-        let klTrainer = try Trainer(withKL)
-        for _ in 0..<300 { klTrainer.step() }
-        let klBefore = svgrt_thread_allocation_count()
-        for _ in 0..<20 { klTrainer.svg1er.update() }
-        let klAllocations = svgrt_thread_allocation_count() - klBefore
-        XCTAssertEqual(klAllocations, 0, "SVG(1)-ER with the KL regulariser")
-        var stateDependent = withKL
-        stateDependent.stateDependentStd = true
-        let sdTrainer = try Trainer(stateDependent)
-        for _ in 0..<300 { sdTrainer.step() }
-        let sdBefore = svgrt_thread_allocation_count()
-        for _ in 0..<20 { sdTrainer.svg1er.update() }
-        for _ in 0..<20 { sdTrainer.step() }
-        let sdAllocations = svgrt_thread_allocation_count() - sdBefore
-        XCTAssertEqual(sdAllocations, 0, "SVG(1)-ER with state-dependent σ")
-        trainer.svg0.update()
-        let svg0Before = svgrt_thread_allocation_count()
-        for _ in 0..<20 { trainer.svg0.update() }
-        let svg0Allocations = svgrt_thread_allocation_count() - svg0Before
-        XCTAssertEqual(svg0Allocations, 0, "SVG(0)")
-        for algorithm in [TrainingAlgorithm.svgInfinity, .svg1, .planner] {
-            trainer.episodic.fitStepsPerEpisode = 5
-            trainer.episodic.update(algorithm: algorithm, length: 200)
-            let episodicBefore = svgrt_thread_allocation_count()
-            trainer.episodic.update(algorithm: algorithm, length: 200)
-            let episodicAllocations = svgrt_thread_allocation_count() - episodicBefore
-            XCTAssertEqual(episodicAllocations, 0, "\(algorithm)")
+        let cases: [(String, TrainingConfiguration)] = [
+            ("SVG(1)-ER", try configuration("pendulum", .svg1ER, hyperparameters: ["warmupSteps": .int(64)])),
+            ("SVG(1)-ER with the KL regulariser", try configuration("pendulum", .svg1ER, hyperparameters: ["klWeight": .double(0.5)])),
+            ("SVG(1)-ER with state-dependent σ", try configuration("pendulum", .svg1ER, policy: ["stateDependentStd": .bool(true)])),
+            ("SVG(0)", try configuration("pendulum", .svg0, hyperparameters: ["warmupSteps": .int(64)])),
+            ("SVG(1)", try configuration("pendulum", .svg1, hyperparameters: ["modelStepsPerEpisode": .int(5)])),
+            ("SVG(∞)", try configuration("pendulum", .svgInfinity, hyperparameters: ["modelStepsPerEpisode": .int(5)])),
+            ("planner", try configuration("pendulum", .planner, hyperparameters: ["modelStepsPerEpisode": .int(5)])),
+        ]
+        for (name, c) in cases {
+            let trainer = try Trainer(c)
+            while trainer.episode < 2 { trainer.step() }
+            let before = svgrt_thread_allocation_count()
+            switch trainer.agent.schedule {
+            case .everyStep: for _ in 0..<20 { trainer.agent.update() }
+            case .everyEpisode: trainer.agent.endEpisode(length: 200)
+            }
+            let updateAllocations = svgrt_thread_allocation_count() - before
+            XCTAssertEqual(updateAllocations, 0, "\(name): update")
+            let stepsBefore = svgrt_thread_allocation_count()
+            while trainer.episode < 3 { trainer.step() }  // acting, storing, the agent's updates
+            let stepAllocations = svgrt_thread_allocation_count() - stepsBefore
+            XCTAssertEqual(stepAllocations, 0, "\(name): steps and updates of a whole episode")
+            XCTAssertGreaterThan(trainer.agent.updates, 0, name)
         }
     }
 }

@@ -10,7 +10,7 @@ final class EvaluationTests: XCTestCase {
         c.steps = 400
         let t = try Trainer(c)
         for _ in 0..<400 { t.step() }
-        let reference = Evaluation.returns(policy: t.policy, plant: t.plant, starts: .pendulumReference)
+        let reference = Evaluation.returns(policy: t.policy, plant: t.plant, starts: .reference)
         XCTAssertEqual(reference.count, 10)
         XCTAssertEqual(t.evaluate(), reference.reduce(0, +) / 10, accuracy: 1e-9)
         XCTAssertGreaterThan(Set(reference).count, 5, "different starts give different returns")
@@ -30,9 +30,10 @@ final class EvaluationTests: XCTestCase {
         let t = try Trainer(c)
         let returns = Evaluation.returns(policy: t.policy, plant: t.plant, starts: .seeds([10_000, 10_001, 10_002]))
         XCTAssertEqual(t.evaluate(), returns.reduce(0, +) / 3, accuracy: 1e-12)
-        c.evaluationEpisodes = nil
         let ten = Evaluation.returns(policy: t.policy, plant: t.plant, starts: .seeds(Array(10_000..<10_010)))
-        XCTAssertEqual(try Trainer(c).evaluate(), ten.reduce(0, +) / 10, accuracy: 1e-12, "nil means 10")
+        XCTAssertEqual(try Trainer(TrainingConfiguration.defaults(for: "swimmer3")).configuration.evaluationEpisodes, 10, "the default is 10")
+        c.evaluationEpisodes = 10
+        XCTAssertEqual(try Trainer(c).evaluate(), ten.reduce(0, +) / 10, accuracy: 1e-12)
     }
 
     /// Against numpy: mean, std(ddof=1), quantile (linear), and histogram counts.

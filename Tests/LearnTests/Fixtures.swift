@@ -113,3 +113,15 @@ extension GaussianPolicy {
         }
     }
 }
+
+/// The defaults of `plant` and `algorithm` with `hyperparameters`, `policy` and top-level
+/// `fields` merged over them, as `svgrt train` resolves its options.
+func configuration(_ plant: String, _ algorithm: Algorithm? = nil, hyperparameters: [String: JSONValue] = [:],
+                   policy: [String: JSONValue] = [:], fields: [String: JSONValue] = [:]) throws -> TrainingConfiguration {
+    var top = fields
+    top["plant"] = .string(plant)
+    if let algorithm { top["algorithm"] = .string(algorithm.rawValue) }
+    if !hyperparameters.isEmpty { top["hyperparameters"] = .object(hyperparameters) }
+    if !policy.isEmpty { top["policy"] = .object(policy) }
+    return try TrainingConfiguration.resolve([.init(source: "the test", fields: top)])
+}

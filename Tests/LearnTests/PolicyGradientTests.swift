@@ -126,7 +126,7 @@ final class PolicyGradientTests: XCTestCase {
             s.withUnsafeMutableBufferPointer { plant.observe(into: $0) }
             states.append(s.map(Float.init))
 
-            let infinity = SVGInfinity(policy: l.policy, model: l.model, reward: l.reward, maxSteps: T)
+            let infinity = ValueGradientRecursion(policy: l.policy, model: l.model, reward: l.reward, maxSteps: T)
             let flatStates = states.flatMap { $0 }, flatActions = actions.flatMap { $0 }
             flatStates.withUnsafeBufferPointer { sp in
                 flatActions.withUnsafeBufferPointer { ap in

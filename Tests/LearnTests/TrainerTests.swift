@@ -6,14 +6,10 @@ import Plants
 import Training
 
 final class TrainerTests: XCTestCase {
+    /// Every value a checkpoint holds (networks, targets, optimisers, replay, generators,
+    /// counters), as bit patterns.
     func parameters(_ t: Trainer) -> [UInt32] {
-        var bits: [UInt32] = []
-        for buffer in [t.policy.mean.parameters, t.policy.logStd, t.value.network.parameters, t.value.target.parameters,
-                       t.svg0.critic.network.parameters, t.svg0.critic.target.parameters]
-            + t.model.networks.map(\.parameters) + [t.averagePolicy?.mean.parameters].compactMap({ $0 }) {
-            bits += (0..<buffer.count).map { buffer[$0].bitPattern }
-        }
-        return bits
+        t.checkpointArchive().records.flatMap { $0.values.map(\.bitPattern) }
     }
 
     func testSameSeedSameLearningCurveBitForBit() throws {
@@ -38,12 +34,10 @@ final class TrainerTests: XCTestCase {
     /// A run checkpointed at an episode boundary and resumed in a new trainer continues exactly
     /// as the uninterrupted run: same parameters, optimiser state, replay and returns.
     func testResumeFromCheckpointIsBitExact() throws {
-        for (algorithm, averaging) in [(TrainingConfiguration.Algorithm.svg1ER, nil), (.svgInfinity, nil), (.svg0, nil),
-                                       (.svgInfinity, Float(0.3))] {
-            var c = TrainingConfiguration.defaults(for: "pendulum")
-            c.algorithm = algorithm
-            c.policyAveraging = averaging
-            c.replayCapacity = 2_000
+        for (algorithm, averaging) in [(Algorithm.svg1ER, 0.0), (.svg1, 0), (.svgInfinity, 0), (.planner, 0), (.svg0, 0),
+                                       (.svgInfinity, 0.3)] {
+            let c = try configuration("pendulum", algorithm, policy: ["averaging": .double(averaging)],
+                                      fields: ["replayCapacity": .int(2_000)])
             let path = NSTemporaryDirectory() + "svgrt-resume-\(UUID().uuidString).svgp"
             defer { try? FileManager.default.removeItem(atPath: path) }
             let original = try Trainer(c)
@@ -70,41 +64,102 @@ final class TrainerTests: XCTestCase {
         }
     }
 
-    /// `restorePolicy` loads the policy and the step count alone, also from a checkpoint whose
-    /// other records have another layout (an older version's), which a full restore refuses.
+    /// `restorePolicy` loads the policy and the step count alone, also from a checkpoint of
+    /// layout 1 (every algorithm's networks, counters in "counters"), which a full restore
+    /// refuses naming the layout; a checkpoint of another algorithm is refused naming both.
     func testRestorePolicyAlone() throws {
-        var c = TrainingConfiguration.defaults(for: "pendulum")
-        c.replayCapacity = 2_000
+        let c = try configuration("pendulum", fields: ["replayCapacity": .int(2_000)])
         let trained = try Trainer(c)
         while trained.environmentSteps < 600 { trained.step() }
-        var records = trained.checkpointArchive().records
-        let index = try XCTUnwrap(records.firstIndex { $0.name == "generators" })
-        records[index].values += [Float](repeating: 0, count: 12)  // one generator more
-        records[index].shape[0] += 6
+        var records = trained.checkpointArchive().records.filter { !$0.name.hasPrefix("checkpoint.") && !$0.name.hasPrefix("trainer.") }
+        records.append(countersRecord("counters", [600, 3, 600, 0, 0, 0, 0, 0]))
         let path = NSTemporaryDirectory() + "svgrt-policy-\(UUID().uuidString).svgp"
         defer { try? FileManager.default.removeItem(atPath: path) }
         try ParameterArchive(records: records).write(to: path)
         let fresh = try Trainer(c)
-        XCTAssertThrowsError(try fresh.restore(from: path))
+        XCTAssertThrowsError(try fresh.restore(from: path)) { error in
+            XCTAssertTrue("\(error)".contains("checkpoint layout 1"), "\(error)")
+        }
         let evaluator = try Trainer(c)
         XCTAssertEqual(try evaluator.restorePolicy(from: path), 600)
         XCTAssertEqual(evaluator.policy.parameterFingerprint(), trained.policy.parameterFingerprint())
         XCTAssertEqual(evaluator.evaluate().bitPattern, trained.evaluate().bitPattern)
         XCTAssertNotEqual(try Trainer(c).policy.parameterFingerprint(), trained.policy.parameterFingerprint())
+        try trained.writeCheckpoint(to: path)
+        let other = try Trainer(try configuration("pendulum", .svg0, fields: ["replayCapacity": .int(2_000)]))
+        XCTAssertThrowsError(try other.restore(from: path)) { error in
+            XCTAssertTrue("\(error)".contains("a checkpoint of svg1-er, not svg0"), "\(error)")
+        }
+    }
+
+    /// Only the chosen algorithm is built and checkpointed: each agent's records are its own
+    /// (SVG(0) has a Q critic and no model, SVG(∞) and the planner a model and no critic).
+    func testOnlyTheChosenAgentIsBuiltAndCheckpointed() throws {
+        let expected: [(Algorithm, Any.Type, has: [String], hasNot: [String])] = [
+            (.svg1ER, SVG1ER.self, ["agent.model.dimension0", "agent.value"], ["agent.q"]),
+            (.svg1, SVG1.self, ["agent.model.dimension0", "agent.value"], ["agent.q"]),
+            (.svgInfinity, SVGInfinity.self, ["agent.model.dimension0"], ["agent.value", "agent.q"]),
+            (.planner, Planner.self, ["agent.model.dimension0"], ["agent.value", "agent.q"]),
+            (.svg0, SVG0.self, ["agent.q"], ["agent.model.dimension0", "agent.value"]),
+        ]
+        for (algorithm, type, has, hasNot) in expected {
+            let t = try Trainer(try configuration("pendulum", algorithm, fields: ["replayCapacity": .int(1_000)]))
+            XCTAssertTrue(Swift.type(of: t.agent) == type, "\(algorithm): \(Swift.type(of: t.agent))")
+            XCTAssertEqual(t.agent.algorithm, algorithm)
+            let names = Set(t.checkpointArchive().records.map(\.name))
+            for name in has { XCTAssertTrue(names.contains(name), "\(algorithm) lacks \(name)") }
+            for name in hasNot { XCTAssertFalse(names.contains(name), "\(algorithm) has \(name)") }
+        }
+    }
+
+    /// A partial configuration merges over the plant's defaults; a field that does not exist, a
+    /// hyperparameter the algorithm does not use, a value of the wrong type and one out of
+    /// range are refused with their names.
+    func testConfigurationLayersAndRefusals() throws {
+        let c = try configuration("pendulum", hyperparameters: ["gamma": .double(0.9)], fields: ["steps": .int(300)])
+        XCTAssertEqual(c.steps, 300)
+        XCTAssertEqual(c.algorithm, .svg1ER)
+        guard case .svg1ER(let h) = c.hyperparameters else { return XCTFail("\(c.hyperparameters)") }
+        XCTAssertEqual(h.gamma, 0.9)
+        XCTAssertEqual(h.batchSize, 128, "the pendulum's default stays")
+        XCTAssertEqual(h.klWeight, 0.03, "the pendulum's default stays")
+        // The plant's values reach only the algorithms that have them.
+        guard case .svg0(let h0) = try configuration("pendulum", .svg0).hyperparameters else { return XCTFail() }
+        XCTAssertEqual(h0.batchSize, 128)
+        XCTAssertEqual(h0.polyak, 0.01)
+        func refused(_ make: @autoclosure () throws -> TrainingConfiguration, _ words: String..., line: UInt = #line) {
+            XCTAssertThrowsError(try make(), line: line) { error in
+                for w in words { XCTAssertTrue("\(error)".contains(w), "\(error) lacks '\(w)'", line: line) }
+            }
+        }
+        refused(try configuration("pendulum", .svg0, hyperparameters: ["klWeight": .double(0.1)]),
+                "svg0 does not use 'klWeight'", "svg1-er")
+        refused(try configuration("pendulum", .svgInfinity, hyperparameters: ["updatesPerStep": .int(2)]),
+                "svg-inf does not use 'updatesPerStep'", "svg1-er, svg0")
+        refused(try configuration("pendulum", fields: ["stpes": .int(3)]), "unknown field 'stpes'")
+        refused(try configuration("pendulum", policy: ["width": .int(3)]), "unknown field 'policy.width'")
+        refused(try configuration("pendulum", hyperparameters: ["batchSize": .string("many")]), "hyperparameters.batchSize")
+        refused(try configuration("pendulum", hyperparameters: ["batchSize": .int(0)]), "hyperparameters.batchSize must be")
+        refused(try configuration("pendulum", hyperparameters: ["gamma": .double(2)]), "hyperparameters.gamma must be in [0, 1]")
+        refused(try configuration("pendulum", hyperparameters: ["policyLearningRate": .double(-1)]), "policyLearningRate must be")
+        refused(try configuration("pendulum", policy: ["hidden": .array([.int(0)])]), "policy.hidden must be")
+        refused(try configuration("pendulum", fields: ["replayCapacity": .int(10)]), "replayCapacity (10) must be at least")
+        refused(try configuration("segway"), "unknown plant 'segway'")
+        refused(try configuration("pendulum", fields: ["algorithm": .string("ppo")]), "unknown algorithm 'ppo'")
+        // config.json round-trips.
+        let again = try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(c))
+        XCTAssertEqual(again, c)
     }
 
     /// With `policyAveraging` τ the evaluations play θ̄ = the Polyak average of the policy's mean
     /// network after each episode, starting from the initial network; acting and training are
     /// those of the run without it; the checkpoint carries θ̄ to `restorePolicy`.
     func testPolicyAveragingEvaluatesThePolyakAverage() throws {
-        var c = TrainingConfiguration.defaults(for: "pendulum")
-        c.algorithm = .svgInfinity
-        c.replayCapacity = 2_000
-        let plain = try Trainer(c)
+        let plain = try Trainer(try configuration("pendulum", .svgInfinity, fields: ["replayCapacity": .int(2_000)]))
         XCTAssertNil(plain.averagePolicy)
         XCTAssertTrue(plain.evaluationPolicy === plain.policy)
         let tau: Float = 0.3
-        c.policyAveraging = tau
+        let c = try configuration("pendulum", .svgInfinity, policy: ["averaging": .double(0.3)], fields: ["replayCapacity": .int(2_000)])
         let averaged = try Trainer(c)
         let average = try XCTUnwrap(averaged.averagePolicy)
         XCTAssertTrue(averaged.evaluationPolicy === average)
@@ -147,31 +202,26 @@ final class TrainerTests: XCTestCase {
     /// SVG(∞) and the planner take after an episode, and the losses reported are the ones of
     /// the learner that took them.
     func testEpisodicStepCountsAreTaken() throws {
-        for algorithm in [TrainingConfiguration.Algorithm.svgInfinity, .planner] {
-            var c = TrainingConfiguration.defaults(for: "pendulum")
-            c.algorithm = algorithm
-            c.policyStepsPerEpisode = 3
-            c.modelStepsPerEpisode = 7
+        for algorithm in [Algorithm.svgInfinity, .planner] {
+            let c = try configuration("pendulum", algorithm, hyperparameters: ["policyStepsPerEpisode": .int(3), "modelStepsPerEpisode": .int(7)])
             let t = try Trainer(c)
             while t.episode < 2 { t.step() }
             XCTAssertEqual(t.policy.meanOptimizer.stepCount, 6, "\(algorithm)")
-            XCTAssertEqual(t.model.optimizers[0].stepCount, 14, "\(algorithm)")
-            XCTAssertTrue(t.svg1er === t.episodic.learner, "one learner fits the model for every algorithm")
-            XCTAssertNotEqual(t.svg1er.modelLoss, 0, "\(algorithm)")
+            let model = try XCTUnwrap((t.agent as? SVGInfinity)?.model ?? (t.agent as? Planner)?.model)
+            XCTAssertEqual(model.optimizers[0].stepCount, 14, "\(algorithm)")
+            XCTAssertEqual(t.agent.lossNames, ["model_loss"])
+            XCTAssertNotEqual(t.agent.loss(0), 0, "\(algorithm)")
         }
     }
 
     /// The σ floor is a fraction of the actuator half-range (the pendulum's is 2 N·m) and reaches
     /// the policy the trainer builds.
     func testStdFloorIsAFractionOfTheHalfRange() throws {
-        var c = TrainingConfiguration.defaults(for: "pendulum")
-        c.setStdFloor(fractionOfHalfRange: 0.05)
-        XCTAssertEqual(c.svg.minLogStd, logf(0.1), accuracy: 1e-6)
-        let t = try Trainer(c)
+        let t = try Trainer(try configuration("pendulum", policy: ["minStdFraction": .double(0.05)]))
         XCTAssertEqual(t.policy.minLogStd, logf(0.1), accuracy: 1e-6)
-        var hand = TrainingConfiguration.defaults(for: "hand")
-        hand.setStdFloor(fractionOfHalfRange: 0.5)
-        XCTAssertEqual(hand.svg.minLogStd, logf(0.5), accuracy: 1e-6)
+        let hand = try Trainer(try configuration("hand", policy: ["minStdFraction": .double(0.5)]))
+        XCTAssertEqual(hand.policy.minLogStd, logf(0.5), accuracy: 1e-6)
+        XCTAssertEqual(try Trainer(try configuration("swimmer3")).policy.minLogStd, -5, "no floor: σ ≥ e⁻⁵")
     }
 
     func testUnknownPlantIsAClearError() {

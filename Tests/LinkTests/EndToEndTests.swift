@@ -1,3 +1,4 @@
+import FirmwareLauncher
 import Foundation
 import XCTest
 import TestSupport

@@ -1,3 +1,4 @@
+import FirmwareLauncher
 import Foundation
 import TestSupport
 import Training
@@ -33,7 +34,7 @@ final class RunResumeTests: XCTestCase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("svgrt-resume-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let first = try svgrtRun(["--duration", "5", "--output", folder + "/first", "--checkpoint-every", "0",
-                                  "--evaluation-interval", "100", "--seed", "4"])
+                                  "--evaluate-every", "100", "--seed", "4"])
 
         // What the first run saved at its clean stop.
         let saved = try Trainer(TrainingConfiguration.defaults(for: "pendulum"))
@@ -44,8 +45,8 @@ final class RunResumeTests: XCTestCase {
         XCTAssertNotEqual(freshFingerprint, savedFingerprint, "the first run's policy never changed:\n\(first)")
 
         let second = try svgrtRun(["--resume", folder + "/first", "--duration", "1", "--output", folder + "/second",
-                                   "--evaluation-interval", "100", "--seed", "4"])
+                                   "--evaluate-every", "100", "--seed", "4"])
         XCTAssertEqual(startFingerprint(second), savedFingerprint, second)
-        XCTAssertTrue(second.contains("resumed the policy, model, critic and \(saved.replay.count) replayed transitions"), second)
+        XCTAssertTrue(second.contains("resumed the policy, the agent and \(saved.replay.count) replayed transitions"), second)
     }
 }

@@ -1,6 +1,12 @@
 import Foundation
 
-/// firmware-sim started as a child process, as a controller on a board would find it.
+/// Why firmware-sim could not be started.
+public struct FirmwareLaunchError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// firmware-sim started as a child process, as a controller on a board would find it: used by
+/// `svgrt run` (unless it connects to a board), `rtsan-check` and the tests.
 public final class FirmwareProcess: @unchecked Sendable {
     public let process = Process()
     let stderr = Pipe()
@@ -8,7 +14,7 @@ public final class FirmwareProcess: @unchecked Sendable {
     private var output = ""
     private let lock = NSLock()
 
-    /// The firmware-sim built next to this test bundle.
+    /// The firmware-sim built next to the running executable (svgrt, rtsan-check or a test bundle).
     public static var executable: URL {
         let me = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         return me.deletingLastPathComponent().appendingPathComponent("firmware-sim")
@@ -17,6 +23,9 @@ public final class FirmwareProcess: @unchecked Sendable {
     /// Starts firmware-sim (`executable`, default: next to this bundle) with `arguments` and
     /// waits for its "serving" line.
     public init(_ arguments: [String], executable: URL = FirmwareProcess.executable) throws {
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw FirmwareLaunchError(description: "firmware-sim not found at \(executable.path): build it (swift build -c release) or say where it is")
+        }
         process.executableURL = executable
         process.arguments = arguments.contains("--status-interval") ? arguments : arguments + ["--status-interval", "0"]
         process.standardError = stderr
@@ -38,13 +47,20 @@ public final class FirmwareProcess: @unchecked Sendable {
             if !process.isRunning { break }
             usleep(10_000)
         }
-        throw NSError(domain: "firmware-sim did not start: \(log)", code: 1)
+        if process.isRunning { process.terminate() }
+        throw FirmwareLaunchError(description: "firmware-sim did not start: \(log.split(separator: "\n").last ?? "no output within 10 s")")
     }
 
     public var log: String {
         lock.lock(); defer { lock.unlock() }
         return output
     }
+
+    /// Its "serving" line (where it listens, what it serves).
+    public var servingLine: String { log.split(separator: "\n").first { $0.contains("serving") }.map(String.init) ?? "" }
+
+    /// Its summary line, once stopped.
+    public var summaryLine: String { log.split(separator: "\n").last { $0.hasPrefix("firmware-sim summary:") }.map(String.init) ?? "" }
 
     /// Stops it with SIGTERM and returns its summary counters.
     @discardableResult

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import Learn
+import Training
+
+/// The algorithm, its hyperparameters and the policy, as `svgrt train` and `svgrt run` both
+/// take them: each option sets the configuration field of the same name (the one mapping, in
+/// `fields`). Unset options keep the plant's defaults, or the resumed run's, or the --config
+/// file's; an option the chosen algorithm does not use is refused, naming those that do.
+struct AgentOptions: ParsableArguments {
+    @Option(name: .customLong("algo"), help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default: the plant's).")
+    var algorithm: String?
+
+    @Option(help: "JSON configuration file: any of config.json's fields (see --print-config); the options here override it.")
+    var config: String?
+
+    @Option(help: "Discount γ.") var gamma: Float?
+    @Option(help: "Minibatch size.") var batchSize: Int?
+    @Option(help: "Learning rate of every network the algorithm has.") var learningRate: Float?
+    @Option(help: "Policy learning rate.") var policyLearningRate: Float?
+    @Option(help: "Critic learning rate.") var valueLearningRate: Float?
+    @Option(help: "Model learning rate.") var modelLearningRate: Float?
+    @Option(help: "Gradient-norm clip V_max.") var clipNorm: Float?
+    @Option(help: "Critic output scale (about the magnitude of returns).") var valueScale: Float?
+    @Option(help: "Soft target update τ (instead of copying every C steps).") var polyak: Float?
+    @Option(help: "Truncation w_max of the importance weights.") var maximumImportanceWeight: Float?
+    @Option(help: "Entropy bonus α of the policy objective.") var entropyBonus: Float?
+    @Option(help: "Weight λ of the KL regulariser on replayed policy steps (0: off).") var klWeight: Float?
+    @Option(help: "Weight ρ of the penalty on the squashed policy's pre-squash mean (0: off).") var preSquashPenalty: Float?
+    @Option(help: "Value steps per update.") var valueSteps: Int?
+    @Option(help: "Updates per environment step (online: at most, per control step).") var updatesPerStep: Int?
+    @Option(help: "Transitions stored before the first update.") var warmupSteps: Int?
+    @Option(help: "Hidden widths of each model sub-network, e.g. 20x20.") var modelHidden: String?
+    @Option(help: "Hidden widths of the critic, e.g. 200x100.") var valueHidden: String?
+    @Option(help: "Policy steps after each episode (default 1, as Algorithm 1).") var policyStepsPerEpisode: Int?
+    @Option(help: "Model (and critic) steps after each episode (default: the episode length).") var modelStepsPerEpisode: Int?
+
+    @Option(help: "Hidden widths of the policy, e.g. 100x100.") var policyHidden: String?
+    @Option(help: "Initial exploration σ as a fraction of the actuator half-range.") var initialStd: Float?
+    @Option(help: "Floor of the exploration σ as a fraction of the actuator half-range.") var minStd: Float?
+    @Option(help: "Squash the policy mean into the actuator limits (true/false).") var squashMean: Bool?
+    @Option(help: "σ as a function of the state, a second policy head (true/false).") var stateDependentStd: Bool?
+    @Option(help: "τ of the Polyak average of the policy that evaluations play (0: off).") var policyAveraging: Float?
+
+    /// "20x20" or "20,20" → [20, 20].
+    static func widths(_ text: String, option: String) throws -> JSONValue {
+        let parts = text.split(whereSeparator: { $0 == "," || $0 == "x" }).map { Int($0) }
+        guard !parts.isEmpty, parts.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw ValidationError("--\(option) wants positive widths separated by x or commas, e.g. 20x20 (got '\(text)')")
+        }
+        return .array(parts.map { .int(Int64($0!)) })
+    }
+
+    /// The options given, as configuration fields: (section, field, value); section nil is the
+    /// top level. The one place an option is tied to its field.
+    func fields() throws -> [(section: String?, field: String, option: String, value: JSONValue)] {
+        var f: [(String?, String, String, JSONValue)] = []
+        func h(_ field: String, _ option: String, _ value: Float?) { if let value { f.append(("hyperparameters", field, option, .double(Double(value)))) } }
+        func h(_ field: String, _ option: String, _ value: Int?) { if let value { f.append(("hyperparameters", field, option, .int(Int64(value)))) } }
+        func p(_ field: String, _ option: String, _ value: JSONValue?) { if let value { f.append(("policy", field, option, value)) } }
+        if let algorithm { f.append((nil, "algorithm", "algo", .string(algorithm))) }
+        h("gamma", "gamma", gamma)
+        h("batchSize", "batch-size", batchSize)
+        h("policyLearningRate", "policy-learning-rate", policyLearningRate ?? learningRate)
+        h("valueLearningRate", "value-learning-rate", valueLearningRate ?? learningRate)
+        h("modelLearningRate", "model-learning-rate", modelLearningRate ?? learningRate)
+        h("clipNorm", "clip-norm", clipNorm)
+        h("valueScale", "value-scale", valueScale)
+        h("polyak", "polyak", polyak)
+        h("maximumImportanceWeight", "maximum-importance-weight", maximumImportanceWeight)
+        h("entropyBonus", "entropy-bonus", entropyBonus)
+        h("klWeight", "kl-weight", klWeight)
+        h("preSquashPenalty", "pre-squash-penalty", preSquashPenalty)
+        h("valueStepsPerUpdate", "value-steps", valueSteps)
+        h("updatesPerStep", "updates-per-step", updatesPerStep)
+        h("warmupSteps", "warmup-steps", warmupSteps)
+        if let modelHidden { f.append(("hyperparameters", "modelHidden", "model-hidden", try Self.widths(modelHidden, option: "model-hidden"))) }
+        if let valueHidden { f.append(("hyperparameters", "valueHidden", "value-hidden", try Self.widths(valueHidden, option: "value-hidden"))) }
+        h("policyStepsPerEpisode", "policy-steps-per-episode", policyStepsPerEpisode)
+        h("modelStepsPerEpisode", "model-steps-per-episode", modelStepsPerEpisode)
+        if let policyHidden { p("hidden", "policy-hidden", try Self.widths(policyHidden, option: "policy-hidden")) }
+        p("initialStdFraction", "initial-std", initialStd.map { .double(Double($0)) })
+        p("minStdFraction", "min-std", minStd.map { .double(Double($0)) })
+        p("squashMean", "squash-mean", squashMean.map { .bool($0) })
+        p("stateDependentStd", "state-dependent-std", stateDependentStd.map { .bool($0) })
+        p("averaging", "policy-averaging", policyAveraging.map { .double(Double($0)) })
+        return f
+    }
+
+    /// The configuration: defaults of the plant and algorithm, then `base` layers (a resumed
+    /// run's config.json), the --config file, then these options and `extra` top-level fields.
+    /// `--learning-rate` sets only the rates the algorithm has. Errors name the option.
+    func resolve(base: [TrainingConfiguration.Layer], extra: [String: JSONValue]) throws -> TrainingConfiguration {
+        var layers = base
+        if let config { layers.append(try .file(config)) }
+        var top = extra, policy: [String: JSONValue] = [:], hyper: [String: JSONValue] = [:]
+        var optionOf: [String: String] = [:]
+        let given = try fields()
+        // The algorithm the configuration will have, to leave out the rates of --learning-rate it lacks.
+        var probe = layers
+        probe.append(.init(source: "", fields: extra.merging(given.filter { $0.section == nil }.reduce(into: [:]) { $0[$1.field] = $1.value }) { $1 }))
+        let chosen = try TrainingConfiguration.resolve(probe).hyperparameters.fieldNames
+        for item in given {
+            if item.option == "policy-learning-rate" || item.option == "value-learning-rate" || item.option == "model-learning-rate",
+               learningRate != nil, !chosen.contains(item.field) { continue }
+            optionOf[item.field] = item.option
+            switch item.section {
+            case nil: top[item.field] = item.value
+            case "policy": policy[item.field] = item.value
+            default: hyper[item.field] = item.value
+            }
+        }
+        if !policy.isEmpty { top["policy"] = .object(policy) }
+        if !hyper.isEmpty { top["hyperparameters"] = .object(hyper) }
+        layers.append(.init(source: "the command line", fields: top))
+        do {
+            return try TrainingConfiguration.resolve(layers)
+        } catch let error as ConfigurationError {
+            // Say the option's name rather than the field's where the command line set it.
+            var text = error.description
+            for (field, option) in optionOf where text.contains("'\(field)'") || text.contains(".\(field) ") {
+                text = text.replacingOccurrences(of: "'\(field)'", with: "--\(option)")
+                    .replacingOccurrences(of: "hyperparameters.\(field) ", with: "--\(option) ")
+                    .replacingOccurrences(of: "policy.\(field) ", with: "--\(option) ")
+            }
+            throw ValidationError(text)
+        }
+    }
+}
