@@ -9,7 +9,7 @@ import Foundation
 
 // The CPU the SIMD kernels are compiled for. The fused multiply-add shim (Sources/_NetShims) only
 // becomes one vector instruction when clang is told the CPU has FMA; without it a batch-1 policy
-// forward is ~75× slower (SWIFT-RT-NOTES). Defaults on an x86_64 host: x86-64-v4 (AVX-512) when
+// forward is ~75× slower (docs/architecture.md "Build settings"). Defaults on an x86_64 host: x86-64-v4 (AVX-512) when
 // the host's /proc/cpuinfo lists avx512f, avx512bw, avx512dq and avx512vl, else x86-64-v3 (AVX2 +
 // FMA); nothing on aarch64, where FMA is baseline. Override for a board with SVGRT_CPU_FLAGS, e.g.
 // SVGRT_CPU_FLAGS="-mcpu=cortex-a72" or SVGRT_CPU_FLAGS="" (portable, slow).

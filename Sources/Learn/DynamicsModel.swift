@@ -3,7 +3,7 @@ import Net
 import Glibc
 #endif
 
-/// The learned dynamics of SVG-SPEC §1: s' = s + μ̂(s, a) + σ̂ ⊙ ξ, one tanh sub-network per state
+/// The learned dynamics (docs/algorithms.md eqs. 3–4): s' = s + μ̂(s, a) + σ̂ ⊙ ξ, one tanh sub-network per state
 /// dimension (each sees the whole (s, a) and predicts μ̂_i) and a learned constant log σ̂_i per
 /// dimension, trained by Gaussian negative log-likelihood on replayed transitions.
 /// Jacobians: f̂_s = I + μ̂_s, f̂_a = μ̂_a (ξ does not enter them).

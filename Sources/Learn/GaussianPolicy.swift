@@ -4,7 +4,7 @@ import Net
 import Glibc
 #endif
 
-/// The re-parameterised Gaussian policy of SVG-SPEC §1: a = μ_θ(s) + σ ⊙ η, η ~ N(0, I), with log σ
+/// The re-parameterised Gaussian policy (docs/algorithms.md eqs. 1–2): a = μ_θ(s) + σ ⊙ η, η ~ N(0, I), with log σ
 /// a learned per-dimension parameter (state-independent, as in the paper) or, as an option, a
 /// function of the state. π_s = μ_s (+ σ_s η), π_θ = μ_θ, and ∂a_i/∂log σ_i = σ_i η_i.
 ///

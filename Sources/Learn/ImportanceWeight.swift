@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// The truncated importance weight of eq. 13 (SVG-SPEC §1):
+/// The truncated importance weight (docs/algorithms.md eq. 13):
 /// w = min(π(a|s; θ_now) / π(a|s; θ_then), w_max), from log-densities.
 /// 1 for on-policy data; never above w_max; real-time safe.
 @inline(__always)

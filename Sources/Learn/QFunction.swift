@@ -1,6 +1,6 @@
 import Net
 
-/// The action-value critic Q̂(s, a; ν) of SVG(0) (Algorithm 3; SVG-SPEC §3): a tanh MLP on (s, a)
+/// The action-value critic Q̂(s, a; ν) of SVG(0) (Algorithm 3; docs/algorithms.md eq. 15): a tanh MLP on (s, a)
 /// with a target network, output scaled like `ValueFunction`'s. Real-time safe after `init`.
 public final class QFunction {
     public let network: MLP, target: MLP

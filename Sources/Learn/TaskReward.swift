@@ -1,4 +1,4 @@
-/// The task's known, differentiable reward (SVG-SPEC §1 "Reward"): r(s, a) with r_s and r_a,
+/// The task's known, differentiable reward (docs/algorithms.md §1): r(s, a) with r_s and r_a,
 /// and an optional terminal reward of the final state. The signatures are the plants' own, so
 /// any `Plants.Plant` serves through a one-line adapter; Learn does not depend on Plants.
 /// Implementations used by the learner must be real-time safe (no allocation).

@@ -1,13 +1,13 @@
 import Net
 
-/// The critic V̂(s; ν) fitted by Algorithm 4 of the paper (fitted policy evaluation, SVG-SPEC §3
-/// step 2): y = r + γ V̂(s'; ν⁻) (r alone at a terminal), loss (w/2)(y − V̂(s; ν))², and every
+/// The critic V̂(s; ν) fitted by Algorithm 4 of the paper (fitted policy evaluation,
+/// docs/algorithms.md eqs. 11–12): y = r + γ V̂(s'; ν⁻) (r alone at a terminal), loss (w/2)(y − V̂(s; ν))², and every
 /// C steps ν⁻ ← ν (or Polyak averaging ν⁻ ← (1 − τ) ν⁻ + τ ν when `polyak` is set).
 /// Real-time safe after `init`.
 public final class ValueFunction {
     public let network: MLP, target: MLP
     public let optimizer: Adam
-    /// C: value steps between target copies (SVG-SPEC default 50).
+    /// C: value steps between target copies (paper: 50).
     public var targetCopyInterval: Int
     /// τ of soft target updates; nil copies every C steps.
     public var polyak: Float?

@@ -1,6 +1,6 @@
 import Net
 
-/// The policy step shared by SVG(1) and SVG(1)-ER (SVG-SPEC §2–3): for each transition, with η
+/// The policy step shared by SVG(1) and SVG(1)-ER (docs/algorithms.md eq. 9): for each transition, with η
 /// and ξ inferred from the real (s, a, s') under the current networks,
 ///
 ///     c = w [r_a + γ V̂_{s'}(s') f̂_a] π_θ           (SVG(1); w = 1 on-policy)
@@ -19,13 +19,13 @@ public final class ValueGradientPolicyStep {
     public let actionCotangents: FloatBuffer
     /// Inferred η per sample (rows of `actionSize`).
     public let eta: FloatBuffer
-    /// Optional KL regulariser (SVG-SPEC §3, step 3): the objective loses
+    /// Optional KL regulariser (docs/algorithms.md eq. 18): the objective loses
     /// λ · mean_b KL(π_θ(·|s_b) ‖ π_ref(·|s_b)), π_ref the policy at the start of the update burst.
     /// For diagonal Gaussians, per dimension: KL = log σ₀ − log σ + (σ² + (μ − μ₀)²)/(2σ₀²) − ½,
     /// ∂KL/∂μ = (μ − μ₀)/σ₀², ∂KL/∂log σ = σ²/σ₀² − 1. 0 (off) by default.
     public var klWeight: Float = 0
     public var klReference: GaussianPolicy?
-    /// Weight ρ of a penalty (ρ/2) · mean_b ‖z(s_b)‖² on the squashed policy's pre-squash mean z
+    /// Weight ρ of a penalty (eq. 19) (ρ/2) · mean_b ‖z(s_b)‖² on the squashed policy's pre-squash mean z
     /// (μ = c + h tanh z), as rlkit's SAC regularises its pre-tanh values: once |z| grows large
     /// tanh is flat, dμ/dz ≈ 0, and no value gradient can bring the mean back (measured: a
     /// cart-pole seed whose deterministic return stayed at exactly −1,063.7 for 30,000 steps).

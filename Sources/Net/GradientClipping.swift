@@ -1,4 +1,4 @@
-/// Gradient-norm clipping (SVG-SPEC §1, App. D of the paper): v ← v / ‖v‖ · min(V_max, ‖v‖).
+/// Gradient-norm clipping (docs/algorithms.md eq. 14, App. D of the paper): v ← v / ‖v‖ · min(V_max, ‖v‖).
 /// Real-time safe: no allocation, no lock.
 public enum GradientClipping {
     /// The Euclidean norm of the first `count` floats at `values` (a multiple of 8), summed in

@@ -3,7 +3,7 @@ import Random
 import Glibc
 #endif
 
-/// The paper's Hand task (Heess et al. 2015 §6.1, eq. 15; SVG-SPEC §4): a 2-D point-mass hand
+/// The paper's Hand task (Heess et al. 2015 §6.1, eq. 15; docs/algorithms.md §5): a 2-D point-mass hand
 /// whose velocity is the action, coupled by a spring to a ball under gravity and a Gaussian
 /// random force; after 1,000 steps of 0.01 s hand and ball should be at their targets, and only
 /// then is that rewarded.
@@ -12,24 +12,20 @@ import Glibc
 /// 2 N·s/m; gravity 9.81 m/s² along −y; random force N(0, 2² N²) per axis per step (the ball
 /// wanders ≈ 2.4 cm per axis around where it hangs, so where it is at the end is not predictable
 /// from the start: a policy that watches it does better — hand parked and ball ignored −0.35, an
-/// LQR that knows the plant −0.10, `Benchmarks/learning/hand_reference.py`). 5 N (used until
-/// 2026-11-22) made the ball's wander dominate: parking scored −0.76, and no learner came
-/// within 0.1 m reliably; at 1 N the wander was negligible. Semi-implicit Euler. Targets: one of two
+/// LQR that knows the plant −0.10, `Benchmarks/learning/hand_reference.py`; the other forces
+/// and target layouts tried are in docs/results/hand.md). Semi-implicit Euler. Targets: one of two
 /// configurations, chosen at random each episode ("one of two randomly chosen target
 /// configurations"): the hand's at (±`targetOffset`, 0), the ball's where the ball hangs under it
 /// (m g / k = 0.49 m lower). Reset: hand and ball at rest at random points in [−0.5, 0.5]².
-/// (First built with both targets uniform and independent, the ball's was mostly out of reach
-/// and every policy scored near −13; with the ball's target anywhere within 0.25 m of its rest
-/// point, reaching it needs a timed swing, and every policy — including backpropagation through
-/// the true dynamics — parked the hand on its target and let the ball hang, about 0.2 m off.)
 /// Observation (h_x, h_y, b_x, b_y, v_x, v_y, g^hand_x, g^hand_y, g^ball_x, g^ball_y, τ): time is in
 /// the state, as in the paper, as the time left in seconds, τ = (T − t)·dt (10 → 0). Reward
 /// α₁ ‖a‖² each step, α₁ = −0.001; terminal reward α₂ [d(hand, g^hand) + d(ball, g^ball)], α₂ = −10,
 /// of the final observation. γ = 1.
 public final class Hand: Plant {
+    public let name = "hand"
+    /// Reached: hand and ball together within 0.1 m of their targets at the end.
     public var successReturn: Double? { -1 }
     public var successMeaning: String { "hand and ball within 0.1 m of their targets" }
-    public let name = "hand"
     public let observationSize = 11
     public let actionSize = 2
     public let physicalStateSize = 10

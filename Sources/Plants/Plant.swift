@@ -24,7 +24,7 @@ public protocol Plant: AnyObject {
     var timeStep: Double { get }
     /// Steps per episode.
     var episodeLength: Int { get }
-    /// The task's discount γ (SVG-SPEC §1 gives the paper's per task).
+    /// The task's discount γ (docs/algorithms.md §5 lists the paper's per task).
     var discount: Double { get }
     /// Actuator limits; `step` saturates every action to [actionLow, actionHigh].
     var actionLow: [Double] { get }

@@ -8,7 +8,7 @@ import Synchronization
 import _RuntimeShims
 import _Tracepoints
 
-/// The 100 Hz control thread (DESIGN "data flow"): on absolute deadlines (clock_nanosleep,
+/// The 100 Hz control thread (docs/architecture.md "The real-time path"): on absolute deadlines (clock_nanosleep,
 /// CLOCK_MONOTONIC, TIMER_ABSTIME) it receives the plant's SENSE (bounded wait), computes the
 /// action with the newest published policy, sends ACT through the safety chain, records its
 /// timing, and pushes the transition to the learner's ring. It never waits for the learner,
@@ -18,8 +18,8 @@ import _Tracepoints
 /// ACT that arrives after that tick is applied one step late and the stored transition would be
 /// wrong. The loop therefore locks its phase to the SENSE arrivals: the next deadline is set
 /// `phaseLead` before the next SENSE is due (last arrival + period − lead), and the ACT leaves
-/// right after each SENSE. (Measured before this: depending on the phase the two clocks happened
-/// to have, the same seed learned in 45 s or not in 180 s.)
+/// right after each SENSE. (Without the lock, depending on the phase the two clocks happened to
+/// have, the same seed learned in 45 s or not in 180 s.)
 ///
 /// Overrun policy: a cycle that ends after the next deadline counts a miss and moves the
 /// schedule to now (skip, don't catch up). Misses are counted separately when the wakeup
@@ -59,7 +59,7 @@ public final class ControlLoop: @unchecked Sendable {
     public let parameters: TripleBuffer
     public let ring: SPSCRing
     public let progress: SPSCRing
-    public var safety: SafetyChain
+    public let safety: SafetyChain
     public let record: TransitionRecord
     /// wakeup: deadline → running; compute: SENSE in hand → ACT encoded and handed to the OS
     /// (our own work); send: the `sendto` call itself (the OS, including waking the plant's
@@ -218,7 +218,7 @@ public final class ControlLoop: @unchecked Sendable {
                 senseTimeouts += 1
                 silentCycles += 1
                 if silentCycles == silenceLimit && episodeSteps > 0 { reportEpisode(silent: true) }
-                for i in 0..<A { action[i] = safety.safeAction[i] }
+                safety.writeSafeAction(into: action)
                 safeActions += 1
                 sendAction()
                 previousValid = false

@@ -188,7 +188,7 @@ extension TrainingConfiguration {
                 guard let object = try JSONDecoder().decode(JSONValue.self, from: data).object else {
                     throw ConfigurationError("\(path): not a JSON object")
                 }
-                return Layer(source: path, fields: object)
+                return isLayoutOne(object) ? try fromLayoutOne(object, source: path) : Layer(source: path, fields: object)
             } catch let error as ConfigurationError {
                 throw error
             } catch {

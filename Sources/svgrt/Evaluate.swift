@@ -75,7 +75,7 @@ struct Evaluate: ParsableCommand {
             throw EvaluateError("\(folder) is not a finished `svgrt train` run: \(path) is missing")
         }
         do {
-            return try JSONDecoder().decode(TrainingConfiguration.self, from: Data(contentsOf: URL(fileURLWithPath: configPath)))
+            return try TrainingConfiguration.resolve([.file(configPath)])
         } catch {
             throw EvaluateError("\(configPath) is not a training configuration: \(error)")
         }

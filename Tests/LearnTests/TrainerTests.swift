@@ -232,3 +232,26 @@ final class TrainerTests: XCTestCase {
         }
     }
 }
+
+/// Configurations of layout 1 (flat fields and one "svg" object for every algorithm), as the
+/// stored benchmark runs have them, read as today's: the cart-pole's and the Hand's equal those
+/// plants' defaults, which have not changed since.
+final class LegacyConfigurationTests: XCTestCase {
+    func testLayoutOneConfigurationsReadAsToday() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for (run, plant, algorithm) in [("cartpole/svgrt-svg1-er-seed1", "cartpole", Algorithm.svg1ER),
+                                        ("hand/svgrt-planner-seed1", "hand", .planner),
+                                        ("cartpole/svgrt-svg0-seed2", "cartpole", .svg0)] {
+            let path = root.appendingPathComponent("Benchmarks/results/\(run)/config.json").path
+            let c = try TrainingConfiguration.resolve([.file(path)])
+            var expected = TrainingConfiguration.defaults(for: plant, algorithm: algorithm)
+            expected.seed = c.seed
+            expected.steps = c.steps
+            XCTAssertEqual(c.algorithm, algorithm, run)
+            XCTAssertEqual(c.hyperparameters, expected.hyperparameters, run)
+            XCTAssertEqual(c.policy.minStdFraction ?? 0, expected.policy.minStdFraction ?? 0, accuracy: 1e-6, run)
+            expected.policy.minStdFraction = c.policy.minStdFraction
+            XCTAssertEqual(c, expected, run)
+        }
+    }
+}

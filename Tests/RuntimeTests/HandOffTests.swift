@@ -116,7 +116,7 @@ final class HandOffTests: XCTestCase {
     }
 
     func testSafetyChainOrderAndStops() {
-        var chain = SafetyChain(low: [-2], high: [2])
+        let chain = SafetyChain(low: [-2], high: [2])
         chain.maximumChange = [0.5]
         chain.limitLow = [-1]; chain.limitHigh = [1.5]
         var a: [Float] = [.nan]

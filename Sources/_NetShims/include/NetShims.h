@@ -1,7 +1,7 @@
 // Header-only helpers for what Swift cannot say well. Underscored module: no public API.
 //
 // Swift imports `ext_vector_type(8) float` as `SIMD8<Float>`. Swift's own `addingProduct` on the
-// default x86_64 target lowers to calls of the software `fmaf` (see SWIFT-RT-NOTES), so the fused
+// default x86_64 target lowers to calls of the software `fmaf` (docs/architecture.md "Build settings"), so the fused
 // multiply-add of the dense kernels goes through this helper, which clang lowers to one
 // `vfmadd231ps ymm` (x86-64-v3) or `fmla` (aarch64) when the build names the CPU
 // (Package.swift passes `-Xcc -march=...`; see README "Build settings").

@@ -1,0 +1,91 @@
+import FirmwareLauncher
+import Foundation
+import XCTest
+
+/// `svgrt train` and `svgrt run` as a user drives them: the shared options, refusals that name
+/// the option and write nothing, partial configuration files, and the train report.
+final class TrainCommandTests: XCTestCase {
+    func svgrt(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    var folder: String { FileManager.default.temporaryDirectory.appendingPathComponent("svgrt-train-\(getpid())").path }
+    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+
+    /// An option of another algorithm, or out of range, is refused in one line naming the
+    /// option, before anything is written.
+    func testRefusedOptionsNameThemselvesAndWriteNothing() throws {
+        let cases: [([String], String)] = [
+            (["train", "--algo", "svg0", "--kl-weight", "0.1"], "svg0 does not use --kl-weight (it is a hyperparameter of svg1-er)"),
+            (["train", "--algo", "svg-inf", "--updates-per-step", "2"], "svg-inf does not use --updates-per-step"),
+            (["train", "--gamma", "2"], "--gamma must be in [0, 1]"),
+            (["train", "--batch-size", "0"], "--batch-size must be"),
+            (["train", "--policy-learning-rate=-1"], "--policy-learning-rate must be"),
+            (["train", "--algo", "ppo"], "unknown algorithm 'ppo'"),
+            (["train", "--plant", "segway"], "unknown --plant 'segway'"),
+            (["run", "--algo", "svg-inf", "--duration", "1"], "learns after whole episodes"),
+        ]
+        for (arguments, message) in cases {
+            let out = folder + "/\(arguments.joined().hashValue)"
+            let r = try svgrt(arguments + ["--output", out])
+            XCTAssertNotEqual(r.status, 0, "\(arguments)")
+            XCTAssertTrue(r.output.contains(message), "\(arguments): \(r.output)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(arguments) wrote \(out)")
+        }
+    }
+
+    /// SVG(0) logs its own loss (the critic's), and the run folder gets its report and chart.
+    func testSVG0RunLogsItsCriticLossAndWritesItsReport() throws {
+        let out = folder + "/svg0"
+        let r = try svgrt(["train", "--algo", "svg0", "--steps", "600", "--evaluation-interval", "200", "--output", out])
+        XCTAssertEqual(r.status, 0, r.output)
+        let rows = try String(contentsOfFile: out + "/curve.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows[0], "steps,episode,episode_return,evaluation_return,critic_loss,seconds")
+        let losses = rows.dropFirst().compactMap { Double($0.split(separator: ",", omittingEmptySubsequences: false)[4]) }
+        XCTAssertEqual(losses.count, rows.count - 1)
+        XCTAssertTrue(losses.contains { $0 != 0 }, "the critic loss was never logged")
+        let report = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("pendulum, svg0, seed 1"), report)
+        XCTAssertTrue(report.contains("success (evaluation ≥ -200.0"), report)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/learning-curve.svg"))
+        let config = try String(contentsOfFile: out + "/config.json", encoding: .utf8)
+        XCTAssertTrue(config.contains("\"algorithm\" : \"svg0\""), config)
+        XCTAssertFalse(config.contains("klWeight"), "SVG(0)'s configuration holds another algorithm's field")
+    }
+
+    /// A configuration file with some fields merges over the defaults; an unknown field is
+    /// refused; a run with nothing left to do leaves the folder as it was.
+    func testPartialConfigFileAndNoOpResume() throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let partial = folder + "/partial.json", bad = folder + "/bad.json"
+        try #"{"steps": 400, "hyperparameters": {"batchSize": 32}}"#.write(toFile: partial, atomically: true, encoding: .utf8)
+        try #"{"steps": 400, "stpes": 3}"#.write(toFile: bad, atomically: true, encoding: .utf8)
+        let run = folder + "/run"
+        let r = try svgrt(["train", "--config", partial, "--output", run])
+        XCTAssertEqual(r.status, 0, r.output)
+        let config = try String(contentsOfFile: run + "/config.json", encoding: .utf8)
+        XCTAssertTrue(config.contains("\"batchSize\" : 32") && config.contains("\"steps\" : 400"), config)
+        XCTAssertTrue(config.contains("\"klWeight\" : 0.03"), "the pendulum's default went missing")
+        let refused = try svgrt(["train", "--config", bad, "--output", folder + "/never"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.output.contains("unknown field 'stpes'"), refused.output)
+        let curve = try String(contentsOfFile: run + "/curve.csv", encoding: .utf8)
+        let noop = try svgrt(["train", "--resume", run, "--output", run])
+        XCTAssertNotEqual(noop.status, 0)
+        XCTAssertTrue(noop.output.contains("nothing to do"), noop.output)
+        XCTAssertEqual(try String(contentsOfFile: run + "/config.json", encoding: .utf8), config)
+        XCTAssertEqual(try String(contentsOfFile: run + "/curve.csv", encoding: .utf8), curve)
+        let more = try svgrt(["train", "--resume", run, "--steps", "600", "--output", run])
+        XCTAssertEqual(more.status, 0, more.output)
+        XCTAssertTrue(more.output.contains("resumed \(run) at 400 steps"), more.output)
+    }
+}
