@@ -2,14 +2,14 @@ import Net
 
 /// The action-value critic Q̂(s, a; ν) of SVG(0) (Algorithm 3; docs/algorithms.md eq. 15): a tanh MLP on (s, a)
 /// with a target network, output scaled like `ValueFunction`'s. Real-time safe after `init`.
-public final class QFunction {
+public final class QFunction: FittedCritic {
     public let network: MLP, target: MLP
     public let optimizer: Adam
     public let stateSize: Int, actionSize: Int
     public var outputScale: Float = 1
     public var targetCopyInterval: Int
     public var polyak: Float?
-    public private(set) var steps = 0
+    public internal(set) var steps = 0
 
     public init(stateSize: Int, actionSize: Int, hidden: [Int], maxBatch: Int, learningRate: Float,
                 targetCopyInterval: Int, generator: inout Xoshiro256StarStar) {
@@ -29,20 +29,6 @@ public final class QFunction {
         for i in 0..<actionSize { row[stateSize + i] = a[i] }
     }
 
-
-    /// Network, target, optimiser and step count as archive records (checkpoints).
-    public func records(prefix: String) -> [ParameterArchive.Record] {
-        [network.parameterRecord(named: prefix), target.parameterRecord(named: prefix + ".target")]
-            + optimizer.records(prefix: prefix + ".adam") + [countersRecord(prefix + ".steps", [steps])]
-    }
-
-    /// Restores `records(prefix:)` of a critic of the same sizes.
-    public func load(from archive: ParameterArchive, prefix: String, path: String) throws(ParameterArchiveError) {
-        try network.load(prefix, from: archive, path: path)
-        try target.load(prefix + ".target", from: archive, path: path)
-        try optimizer.load(from: archive, prefix: prefix + ".adam", path: path)
-        steps = try loadCounters(prefix + ".steps", count: 1, from: archive, path: path)[0]
-    }
 
     /// One fitted step: y = r + γ Q̂(s', a'; ν⁻) with a' = `nextActions` rows (fresh draws of the
     /// current policy at s'), loss (w/2)(y − Q̂(s, a))². Returns the mean loss (scaled units).

@@ -4,14 +4,14 @@ import Net
 /// docs/algorithms.md eqs. 11–12): y = r + γ V̂(s'; ν⁻) (r alone at a terminal), loss (w/2)(y − V̂(s; ν))², and every
 /// C steps ν⁻ ← ν (or Polyak averaging ν⁻ ← (1 − τ) ν⁻ + τ ν when `polyak` is set).
 /// Real-time safe after `init`.
-public final class ValueFunction {
+public final class ValueFunction: FittedCritic {
     public let network: MLP, target: MLP
     public let optimizer: Adam
     /// C: value steps between target copies (paper: 50).
     public var targetCopyInterval: Int
     /// τ of soft target updates; nil copies every C steps.
     public var polyak: Float?
-    public private(set) var steps = 0
+    public internal(set) var steps = 0
     /// V̂(s) = outputScale · network(s). Returns of hundreds (the pendulum's reach −1,600) are
     /// out of reach of a tanh network whose last layer starts at ±0.1 and moves 1e-3 per Adam
     /// step; scaling the output by the typical |return| lets it fit them in a few hundred steps.
@@ -29,20 +29,6 @@ public final class ValueFunction {
         self.targetCopyInterval = targetCopyInterval
     }
 
-
-    /// Network, target, optimiser and step count as archive records (checkpoints).
-    public func records(prefix: String) -> [ParameterArchive.Record] {
-        [network.parameterRecord(named: prefix), target.parameterRecord(named: prefix + ".target")]
-            + optimizer.records(prefix: prefix + ".adam") + [countersRecord(prefix + ".steps", [steps])]
-    }
-
-    /// Restores `records(prefix:)` of a critic of the same sizes.
-    public func load(from archive: ParameterArchive, prefix: String, path: String) throws(ParameterArchiveError) {
-        try network.load(prefix, from: archive, path: path)
-        try target.load(prefix + ".target", from: archive, path: path)
-        try optimizer.load(from: archive, prefix: prefix + ".adam", path: path)
-        steps = try loadCounters(prefix + ".steps", count: 1, from: archive, path: path)[0]
-    }
 
     /// One fitted step on the batch; `weights` are the importance weights. Returns the mean loss.
     @discardableResult
@@ -90,14 +76,5 @@ public final class ValueFunction {
             let g = network.inputGradient(sample: b)
             for i in 0..<stateSize { gradients[b * stateSize + i] = g[i] }
         }
-    }
-}
-
-/// ν⁻ ← ν every `copyInterval` steps, or ν⁻ ← (1 − τ) ν⁻ + τ ν every step when `polyak` is τ.
-func updateTarget(_ target: MLP, from network: MLP, step: Int, polyak: Float?, copyInterval: Int) {
-    if let tau = polyak {
-        target.blendParameters(from: network, fraction: tau)
-    } else if step % copyInterval == 0 {
-        target.copyParameters(from: network)
     }
 }

@@ -6,6 +6,7 @@ public enum COBS {
     public static func maximumEncodedSize(_ count: Int) -> Int { count + count / 254 + 1 }
 
     /// Encodes `input` into `output` (no trailing delimiter); returns the encoded length.
+    @_noAllocation @_noLocks
     public static func encode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int {
         precondition(output.count >= maximumEncodedSize(input.count), "COBS.encode: output too small")
         var codeIndex = 0, write = 1
@@ -33,6 +34,7 @@ public enum COBS {
     }
 
     /// Decodes one COBS block (delimiter removed) into `output`; nil if it is malformed.
+    @_noAllocation @_noLocks
     public static func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Int? {
         var read = 0, write = 0
         while read < input.count {

@@ -6,19 +6,6 @@ import TestSupport
 /// `svgrt evaluate` on a run `svgrt train` wrote: statistics for the number of episodes asked,
 /// the CSV of returns, and a clear error for a folder that is not a finished run.
 final class EvaluateCommandTests: XCTestCase {
-    func svgrt(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
-
     func testEvaluateATrainedRun() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("svgrt-evaluate-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -4,23 +4,15 @@ import TestSupport
 import Training
 import XCTest
 
-/// `svgrt run --resume` end to end (issue 5 §4): a run on firmware-sim checkpoints at its clean
+/// `svgrt run --resume` end to end: a run on firmware-sim checkpoints at its clean
 /// stop; a second run resumed from that folder starts controlling with exactly the saved policy
 /// (not a fresh random one) and with the saved replay contents.
 final class RunResumeTests: XCTestCase {
-    /// Runs `svgrt run ARGS` to completion and returns its stderr.
+    /// Runs `svgrt run ARGS` to completion and returns what it printed.
     func svgrtRun(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
-        process.arguments = ["run"] + arguments
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        XCTAssertEqual(process.terminationStatus, 0, text)
-        return text
+        let r = try svgrt(["run"] + arguments)
+        XCTAssertEqual(r.status, 0, r.output)
+        return r.output
     }
 
     /// The fingerprint in "control starts from policy v1, fingerprint XXXXXXXX".

@@ -5,19 +5,6 @@ import XCTest
 /// `svgrt train` and `svgrt run` as a user drives them: the shared options, refusals that name
 /// the option and write nothing, partial configuration files, and the train report.
 final class TrainCommandTests: XCTestCase {
-    func svgrt(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
-    }
-
     var folder: String { FileManager.default.temporaryDirectory.appendingPathComponent("svgrt-train-\(getpid())").path }
     override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
 

@@ -1,0 +1,17 @@
+import FirmwareLauncher
+import Foundation
+
+/// Runs the `svgrt` built next to the tests with `arguments` to completion; returns its exit
+/// status and its standard output and error together.
+func svgrt(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
+    process.arguments = arguments
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = output
+    try process.run()
+    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    process.waitUntilExit()
+    return (process.terminationStatus, text)
+}
