@@ -100,10 +100,6 @@ struct Run: ParsableCommand {
             try trainer.restore(from: resume + "/checkpoint.svgp")
             log("svgrt run: resumed the policy, the agent and \(trainer.replay.count) replayed transitions from \(resume)")
         }
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(configuration).write(to: URL(fileURLWithPath: output + "/config.json"), options: .atomic)
 
         // The plant: firmware-sim as a child process, or a board at --connect.
         var child: FirmwareProcess?
@@ -130,6 +126,11 @@ struct Run: ParsableCommand {
         let client = PlantClient(transport: transport, observationSize: S, actionSize: A, timeoutMicroseconds: 200_000, attempts: 25)
         let description = try client.handshake()
         log("svgrt run: connected to '\(description.name)' (\(S) observations, \(A) actions, \(description.mode))")
+        // The run folder is written only once the plant has answered.
+        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(configuration).write(to: URL(fileURLWithPath: output + "/config.json"), options: .atomic)
 
         // The ring, the hand-offs, the learner and the control loop.
         var learnerOptions = Learner.Options()
