@@ -165,6 +165,20 @@ extension TrainingConfiguration {
         try JSONDecoder().decode([String: JSONValue].self, from: JSONEncoder().encode(self))
     }
 
+    /// The configuration as `config.json` has it: every field present (an unset optional as
+    /// null, so `--print-config` shows every name there is), keys sorted, indented.
+    public func jsonText() throws -> String {
+        var json = try json()
+        for (key, names) in [("policy", fieldNames(policy)), ("hyperparameters", hyperparameters.fieldNames)] {
+            var inner = json[key]?.object ?? [:]
+            for name in names where inner[name] == nil { inner[name] = .null }
+            json[key] = .object(inner)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(json), as: UTF8.self) + "\n"
+    }
+
     static func decode(_ json: [String: JSONValue]) throws -> TrainingConfiguration {
         try JSONDecoder().decode(TrainingConfiguration.self, from: JSONEncoder().encode(json))
     }

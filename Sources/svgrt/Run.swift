@@ -128,9 +128,7 @@ struct Run: ParsableCommand {
         log("svgrt run: connected to '\(description.name)' (\(S) observations, \(A) actions, \(description.mode))")
         // The run folder is written only once the plant has answered.
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(configuration).write(to: URL(fileURLWithPath: output + "/config.json"), options: .atomic)
+        try configuration.jsonText().write(toFile: output + "/config.json", atomically: true, encoding: .utf8)
 
         // The ring, the hand-offs, the learner and the control loop.
         var learnerOptions = Learner.Options()

@@ -42,10 +42,8 @@ struct Train: ParsableCommand {
         if let evaluationEpisodes { extra["evaluationEpisodes"] = .int(Int64(evaluationEpisodes)) }
         let base = try folder.resume.map { [try TrainingConfiguration.Layer.file($0 + "/config.json")] } ?? []
         let c = try agent.resolve(base: base, extra: extra)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         if printConfig {
-            print(String(decoding: try encoder.encode(c), as: UTF8.self))
+            print(try c.jsonText(), terminator: "")
             return
         }
         let output = folder.output ?? "runs/train"
@@ -61,7 +59,7 @@ struct Train: ParsableCommand {
         }
         // The folder is written only once the run is known to start.
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        try encoder.encode(c).write(to: URL(fileURLWithPath: output + "/config.json"), options: .atomic)
+        try c.jsonText().write(toFile: output + "/config.json", atomically: true, encoding: .utf8)
         var lastCheckpoint = Date()
         var checkpointError: Error?
         trainer.atEpisodeBoundary = { t in
