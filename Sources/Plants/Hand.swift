@@ -26,6 +26,10 @@ public final class Hand: Plant {
     /// Reached: hand and ball together within 0.1 m of their targets at the end.
     public var successReturn: Double? { -1 }
     public var successMeaning: String { "hand and ball within 0.1 m of their targets" }
+    /// On the true dynamics over 1,000 episodes (`Benchmarks/learning/hand_reference.py`).
+    public var yardsticks: [(name: String, return: Double)] {
+        [("finite-horizon LQR that knows the plant", -0.10), ("hand parked on its target, ball ignored", -0.35)]
+    }
     public let observationSize = 11
     public let actionSize = 2
     public let physicalStateSize = 10

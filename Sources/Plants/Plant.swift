@@ -60,12 +60,16 @@ public protocol Plant: AnyObject {
     /// Fixed start states (physical states, for `reset(to:)`) that evaluations use instead of
     /// seeded resets, so returns compare with published ones; nil: seeded resets.
     var referenceStarts: [[Double]]? { get }
+    /// Returns of known controllers on this plant, to read learned returns against (drawn on
+    /// the train report's chart); empty where none is measured.
+    var yardsticks: [(name: String, return: Double)] { get }
 }
 
 extension Plant {
     public var successReturn: Double? { nil }
     public var successMeaning: String { "" }
     public var referenceStarts: [[Double]]? { nil }
+    public var yardsticks: [(name: String, return: Double)] { [] }
     public func terminalReward(observation: UnsafeBufferPointer<Double>) -> Double { 0 }
     public func terminalRewardGradient(observation: UnsafeBufferPointer<Double>, dObservation: UnsafeMutableBufferPointer<Double>) {
         for i in 0..<dObservation.count { dObservation[i] = 0 }

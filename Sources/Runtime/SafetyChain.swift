@@ -1,7 +1,7 @@
 /// Every action passes this chain before it leaves the controller, in this order:
 /// NaN/Inf guard (→ the safe action) → action box → per-tick rate limit → configured limits.
 /// A latched e-stop (only `resetEmergencyStop()` clears it) sends the safe action until reset;
-/// a soft stop does the same until `resume()`. Each intervention is counted.
+/// a soft stop (`softStop = true`) does the same until it is cleared. Each intervention is counted.
 ///
 /// Every buffer is allocated at `init` (one per bound, the safe action and the previous action);
 /// the setters of the optional bounds copy into them and belong to set-up. `apply` is real-time

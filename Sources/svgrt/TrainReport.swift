@@ -66,8 +66,14 @@ struct TrainReport {
                                       color: "#1f77b4"),
                       .init(label: "evaluation (deterministic policy)", points: curve.evaluations.map { (Double($0.steps), $0.value) },
                             color: "#d62728", dots: true)]
-        if let success = plant.successReturn, let last = curve.evaluations.last?.steps {
-            series.append(.init(label: "success (\(success))", points: [(0, success), (Double(last), success)], color: "#2ca02c"))
+        if let last = curve.evaluations.last?.steps {
+            if let success = plant.successReturn {
+                series.append(.init(label: "success (\(success))", points: [(0, success), (Double(last), success)], color: "#2ca02c"))
+            }
+            for (k, y) in plant.yardsticks.enumerated() {
+                series.append(.init(label: "\(y.name) (\(y.return))", points: [(0, y.return), (Double(last), y.return)],
+                                    color: ["#7f7f7f", "#bcbd22", "#17becf"][k % 3]))
+            }
         }
         try SVGChart.lines(title: "\(c.plant): \(c.algorithm.rawValue), seed \(c.seed)", xLabel: "environment steps", yLabel: "return",
                            series: series).write(toFile: output + "/learning-curve.svg", atomically: true, encoding: .utf8)
@@ -84,6 +90,7 @@ struct TrainReport {
             md += "| success (evaluation ≥ \(success), \(plant.successMeaning)) | "
                 + (first.map { "first at \($0.steps) steps (\(String(format: "%.1f", $0.value)))" } ?? "not reached") + " |\n"
         }
+        for y in plant.yardsticks { md += "| yardstick: \(y.name) | \(y.return) |\n" }
         md += "| configuration | config.json (`svgrt train --resume \(output) --steps N` continues it) |\n"
         try md.write(toFile: output + "/report.md", atomically: true, encoding: .utf8)
     }

@@ -75,4 +75,17 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(more.status, 0, more.output)
         XCTAssertTrue(more.output.contains("resumed \(run) at 400 steps"), more.output)
     }
+
+    /// The plant's yardsticks reach the train report (the Hand's LQR and parked hand).
+    func testTrainReportCarriesThePlantsYardsticks() throws {
+        let out = folder + "/hand"
+        let r = try svgrt(["train", "--plant", "hand", "--steps", "2000", "--evaluation-interval", "2000", "--evaluation-episodes", "2",
+                           "--model-steps-per-episode", "5", "--output", out])
+        XCTAssertEqual(r.status, 0, r.output)
+        let report = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
+        XCTAssertTrue(report.contains("| yardstick: finite-horizon LQR that knows the plant | -0.1 |"), report)
+        XCTAssertTrue(report.contains("hand and ball within 0.1 m"), report)
+        let chart = try String(contentsOfFile: out + "/learning-curve.svg", encoding: .utf8)
+        XCTAssertTrue(chart.contains("hand parked on its target, ball ignored"), "the chart lacks the yardstick")
+    }
 }
