@@ -42,8 +42,10 @@ public final class TraceSession {
         guard process.terminationStatus == 0 else { throw Failure(description: "lttng-sessiond --daemonize failed") }
     }
 
-    /// Creates and starts a session writing to `directory`.
-    public init(directory: String, name: String = "svgrt-\(getpid())") throws {
+    /// Creates and starts a session writing to `directory`, recording the `svgrt:*` events of
+    /// process `process` (default: this one) only, so another svg-rt running on the machine
+    /// does not mix its events in.
+    public init(directory: String, name: String = "svgrt-\(getpid())", process: Int32 = getpid()) throws {
         self.name = name
         self.directory = directory
         try Self.ensureSessionDaemon()
@@ -51,7 +53,7 @@ public final class TraceSession {
         try Self.lttng(["create", name, "--output=\(directory)"])
         try Self.lttng(["enable-channel", "--userspace", "--session=\(name)", "--discard", "--read-timer=200",
                         "--subbuf-size=1M", "--num-subbuf=8", "svgrt"])
-        try Self.lttng(["enable-event", "--userspace", "--session=\(name)", "--channel=svgrt", "svgrt:*"])
+        try Self.lttng(["enable-event", "--userspace", "--session=\(name)", "--channel=svgrt", "--filter=$ctx.vpid == \(process)", "svgrt:*"])
         try Self.lttng(["start", name])
     }
 

@@ -189,9 +189,13 @@ extension TrainingConfiguration {
     public struct Layer: Sendable {
         public let source: String
         public let fields: [String: JSONValue]
-        public init(source: String, fields: [String: JSONValue]) {
+        /// How this source spells a field in errors, by path ("hyperparameters.gamma" → "--gamma");
+        /// a field not named here is shown by its path.
+        public let names: [String: String]
+        public init(source: String, fields: [String: JSONValue], names: [String: String] = [:]) {
             self.source = source
             self.fields = fields
+            self.names = names
         }
         /// The JSON object in the file at `path`.
         public static func file(_ path: String) throws -> Layer {
@@ -216,6 +220,47 @@ extension TrainingConfiguration {
     /// validated. A field that does not exist, or a hyperparameter the chosen algorithm does
     /// not have, is refused with its name, its source, and which algorithms do use it.
     public static func resolve(_ layers: [Layer]) throws -> TrainingConfiguration {
+        /// The field at `path` as the last layer that names it spells it.
+        func display(_ path: String, _ fallback: String? = nil) -> String {
+            layers.last { $0.names[path] != nil }?.names[path] ?? fallback ?? path
+        }
+        let (plant, algorithm) = try plantAndAlgorithm(layers)
+        var json = try defaults(for: plant, algorithm: algorithm).json()
+        for layer in layers {
+            for (key, value) in layer.fields.sorted(by: { $0.key < $1.key }) {
+                guard let current = json[key] else {
+                    throw ConfigurationError("\(layer.source): unknown field '\(key)'; fields: \(json.keys.sorted().joined(separator: ", "))")
+                }
+                guard key == "policy" || key == "hyperparameters" else { json[key] = value; continue }
+                guard var inner = current.object, let given = value.object else {
+                    throw ConfigurationError("\(layer.source): '\(key)' must be an object of fields")
+                }
+                let names = key == "policy" ? fieldNames(PolicyConfiguration()) : AgentHyperparameters(defaultsFor: algorithm).fieldNames
+                for (name, v) in given.sorted(by: { $0.key < $1.key }) {
+                    guard names.contains(name) else {
+                        let shown = display("\(key).\(name)", "'\(name)'")
+                        if key == "hyperparameters", let owners = hyperparameterOwners[name] {
+                            throw ConfigurationError("\(layer.source): \(algorithm.rawValue) does not use \(shown) "
+                                                     + "(it is a hyperparameter of \(owners.map(\.rawValue).joined(separator: ", ")))")
+                        }
+                        throw ConfigurationError("\(layer.source): unknown field '\(key).\(name)'; fields: \(names.sorted().joined(separator: ", "))")
+                    }
+                    inner[name] = v
+                }
+                json[key] = .object(inner)
+            }
+        }
+        let c: TrainingConfiguration
+        do { c = try decode(json) } catch {
+            throw ConfigurationError("a field has a value of the wrong type: \(describe(error, display))")
+        }
+        try c.validate(display)
+        return c
+    }
+
+    /// The plant and algorithm the layers name (the last that names one wins; else the
+    /// pendulum, and the plant's default algorithm).
+    public static func plantAndAlgorithm(_ layers: [Layer]) throws -> (plant: String, algorithm: Algorithm) {
         var plant = "pendulum", algorithmName: String?
         for layer in layers {
             if let value = layer.fields["plant"] {
@@ -237,43 +282,15 @@ extension TrainingConfiguration {
             }
             algorithm = a
         }
-        var json = try defaults(for: plant, algorithm: algorithm).json()
-        for layer in layers {
-            for (key, value) in layer.fields.sorted(by: { $0.key < $1.key }) {
-                guard let current = json[key] else {
-                    throw ConfigurationError("\(layer.source): unknown field '\(key)'; fields: \(json.keys.sorted().joined(separator: ", "))")
-                }
-                guard key == "policy" || key == "hyperparameters" else { json[key] = value; continue }
-                guard var inner = current.object, let given = value.object else {
-                    throw ConfigurationError("\(layer.source): '\(key)' must be an object of fields")
-                }
-                let names = key == "policy" ? fieldNames(PolicyConfiguration()) : AgentHyperparameters(defaultsFor: algorithm).fieldNames
-                for (name, v) in given.sorted(by: { $0.key < $1.key }) {
-                    guard names.contains(name) else {
-                        if key == "hyperparameters", let owners = hyperparameterOwners[name] {
-                            throw ConfigurationError("\(layer.source): \(algorithm.rawValue) does not use '\(name)' "
-                                                     + "(it is a hyperparameter of \(owners.map(\.rawValue).joined(separator: ", ")))")
-                        }
-                        throw ConfigurationError("\(layer.source): unknown field '\(key).\(name)'; fields: \(names.sorted().joined(separator: ", "))")
-                    }
-                    inner[name] = v
-                }
-                json[key] = .object(inner)
-            }
-        }
-        let c: TrainingConfiguration
-        do { c = try decode(json) } catch {
-            throw ConfigurationError("a field has a value of the wrong type: \(describe(error))")
-        }
-        try c.validate()
-        return c
+        return (plant, algorithm)
     }
 
-    /// Checks every field's range; the error names the first out of range.
-    public func validate() throws {
+    /// Checks every field's range; the error names the first out of range, as `display` spells
+    /// its path.
+    public func validate(_ display: (String, String?) -> String = { path, _ in path }) throws {
         let json = try json()
         func check(_ name: String, _ value: JSONValue) throws {
-            func refuse(_ wanted: String) throws -> Never { throw ConfigurationError("\(name) must be \(wanted) (got \(value))") }
+            func refuse(_ wanted: String) throws -> Never { throw ConfigurationError("\(display(name, nil)) must be \(wanted) (got \(value))") }
             let leaf = name.split(separator: ".").last.map(String.init) ?? name
             if case .array(let widths) = value {
                 guard !widths.isEmpty, widths.allSatisfy({ ($0.number ?? 0) >= 1 && ($0.number ?? 0) <= 4096 }) else {
@@ -328,10 +345,10 @@ extension AgentHyperparameters {
     }
 }
 
-/// A decoding error in one line.
-func describe(_ error: any Error) -> String {
+/// A decoding error in one line, its field spelled by `display`.
+func describe(_ error: any Error, _ display: (String, String?) -> String) -> String {
     guard let e = error as? DecodingError else { return "\(error)" }
-    func path(_ c: DecodingError.Context) -> String { c.codingPath.map(\.stringValue).joined(separator: ".") }
+    func path(_ c: DecodingError.Context) -> String { display(c.codingPath.map(\.stringValue).joined(separator: "."), nil) }
     switch e {
     case .typeMismatch(let type, let c): return "\(path(c)): expected \(type)"
     case .valueNotFound(let type, let c): return "\(path(c)): missing \(type)"

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import Learn
 import Training
 
@@ -51,19 +50,23 @@ struct AgentOptions: ParsableArguments {
         return .array(parts.map { .int(Int64($0!)) })
     }
 
-    /// The options given, as configuration fields: (section, field, value); section nil is the
-    /// top level. The one place an option is tied to its field.
-    func fields() throws -> [(section: String?, field: String, option: String, value: JSONValue)] {
+    /// The options given, as configuration fields (section nil: the top level). The one place an
+    /// option is tied to its field. `--learning-rate` sets the rates `algorithm` has; the explicit
+    /// rate options override it (and are refused where the algorithm lacks them).
+    func fields(for algorithm: Algorithm) throws -> [(section: String?, field: String, option: String, value: JSONValue)] {
         var f: [(String?, String, String, JSONValue)] = []
         func h(_ field: String, _ option: String, _ value: Float?) { if let value { f.append(("hyperparameters", field, option, .double(Double(value)))) } }
         func h(_ field: String, _ option: String, _ value: Int?) { if let value { f.append(("hyperparameters", field, option, .int(Int64(value)))) } }
         func p(_ field: String, _ option: String, _ value: JSONValue?) { if let value { f.append(("policy", field, option, value)) } }
-        if let algorithm { f.append((nil, "algorithm", "algo", .string(algorithm))) }
+        if let algorithm = self.algorithm { f.append((nil, "algorithm", "algo", .string(algorithm))) }
+        let has = AgentHyperparameters(defaultsFor: algorithm).fieldNames
+        for (field, option, explicit) in [("policyLearningRate", "policy-learning-rate", policyLearningRate),
+                                          ("valueLearningRate", "value-learning-rate", valueLearningRate),
+                                          ("modelLearningRate", "model-learning-rate", modelLearningRate)] {
+            if let explicit { h(field, option, explicit) } else if has.contains(field) { h(field, "learning-rate", learningRate) }
+        }
         h("gamma", "gamma", gamma)
         h("batchSize", "batch-size", batchSize)
-        h("policyLearningRate", "policy-learning-rate", policyLearningRate ?? learningRate)
-        h("valueLearningRate", "value-learning-rate", valueLearningRate ?? learningRate)
-        h("modelLearningRate", "model-learning-rate", modelLearningRate ?? learningRate)
         h("clipNorm", "clip-norm", clipNorm)
         h("valueScale", "value-scale", valueScale)
         h("polyak", "polyak", polyak)
@@ -88,42 +91,31 @@ struct AgentOptions: ParsableArguments {
     }
 
     /// The configuration: defaults of the plant and algorithm, then `base` layers (a resumed
-    /// run's config.json), the --config file, then these options and `extra` top-level fields.
-    /// `--learning-rate` sets only the rates the algorithm has. Errors name the option.
-    func resolve(base: [TrainingConfiguration.Layer], extra: [String: JSONValue]) throws -> TrainingConfiguration {
+    /// run's config.json), the --config file, then these options and `extra` top-level fields
+    /// (named in errors by `extraNames`). Errors name the option where the command line set the field.
+    func resolve(base: [TrainingConfiguration.Layer], extra: [String: JSONValue],
+                 extraNames: [String: String] = [:]) throws -> TrainingConfiguration {
         var layers = base
         if let config { layers.append(try .file(config)) }
-        var top = extra, policy: [String: JSONValue] = [:], hyper: [String: JSONValue] = [:]
-        var optionOf: [String: String] = [:]
-        let given = try fields()
-        // The algorithm the configuration will have, to leave out the rates of --learning-rate it lacks.
-        var probe = layers
-        probe.append(.init(source: "", fields: extra.merging(given.filter { $0.section == nil }.reduce(into: [:]) { $0[$1.field] = $1.value }) { $1 }))
-        let chosen = try TrainingConfiguration.resolve(probe).hyperparameters.fieldNames
-        for item in given {
-            if item.option == "policy-learning-rate" || item.option == "value-learning-rate" || item.option == "model-learning-rate",
-               learningRate != nil, !chosen.contains(item.field) { continue }
-            optionOf[item.field] = item.option
+        var top = extra
+        if let algorithm { top["algorithm"] = .string(algorithm) }
+        let chosen = try TrainingConfiguration.plantAndAlgorithm(layers + [.init(source: "the command line", fields: top)]).algorithm
+        var policy: [String: JSONValue] = [:], hyper: [String: JSONValue] = [:]
+        var names = extraNames
+        for item in try fields(for: chosen) {
             switch item.section {
-            case nil: top[item.field] = item.value
-            case "policy": policy[item.field] = item.value
-            default: hyper[item.field] = item.value
+            case nil: top[item.field] = item.value; names[item.field] = "--\(item.option)"
+            case "policy": policy[item.field] = item.value; names["policy.\(item.field)"] = "--\(item.option)"
+            default: hyper[item.field] = item.value; names["hyperparameters.\(item.field)"] = "--\(item.option)"
             }
         }
         if !policy.isEmpty { top["policy"] = .object(policy) }
         if !hyper.isEmpty { top["hyperparameters"] = .object(hyper) }
-        layers.append(.init(source: "the command line", fields: top))
+        layers.append(.init(source: "the command line", fields: top, names: names))
         do {
             return try TrainingConfiguration.resolve(layers)
         } catch let error as ConfigurationError {
-            // Say the option's name rather than the field's where the command line set it.
-            var text = error.description
-            for (field, option) in optionOf where text.contains("'\(field)'") || text.contains(".\(field) ") {
-                text = text.replacingOccurrences(of: "'\(field)'", with: "--\(option)")
-                    .replacingOccurrences(of: "hyperparameters.\(field) ", with: "--\(option) ")
-                    .replacingOccurrences(of: "policy.\(field) ", with: "--\(option) ")
-            }
-            throw ValidationError(text)
+            throw ValidationError(error.description)
         }
     }
 }

@@ -41,7 +41,8 @@ struct Train: ParsableCommand {
         if let evaluationInterval { extra["evaluationInterval"] = .int(Int64(evaluationInterval)) }
         if let evaluationEpisodes { extra["evaluationEpisodes"] = .int(Int64(evaluationEpisodes)) }
         let base = try folder.resume.map { [try TrainingConfiguration.Layer.file($0 + "/config.json")] } ?? []
-        let c = try agent.resolve(base: base, extra: extra)
+        let c = try agent.resolve(base: base, extra: extra, extraNames: ["steps": "--steps", "evaluationInterval": "--evaluation-interval",
+                                                                        "evaluationEpisodes": "--evaluation-episodes", "seed": "--seed"])
         if printConfig {
             print(try c.jsonText(), terminator: "")
             return

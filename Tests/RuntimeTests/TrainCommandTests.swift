@@ -20,6 +20,8 @@ final class TrainCommandTests: XCTestCase {
             (["train", "--algo", "ppo"], "unknown algorithm 'ppo'"),
             (["train", "--plant", "segway"], "unknown --plant 'segway'"),
             (["run", "--algo", "svg-inf", "--duration", "1"], "learns after whole episodes"),
+            (["train", "--steps=-5"], "--steps must be a non-negative integer"),
+            (["train", "--algo", "svg-inf", "--value-learning-rate", "0.01"], "svg-inf does not use --value-learning-rate"),
         ]
         for (arguments, message) in cases {
             let out = folder + "/\(arguments.joined().hashValue)"
@@ -28,6 +30,14 @@ final class TrainCommandTests: XCTestCase {
             XCTAssertTrue(r.output.contains(message), "\(arguments): \(r.output)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(arguments) wrote \(out)")
         }
+    }
+
+    /// --learning-rate sets every rate the algorithm has, and only those.
+    func testLearningRateSetsTheRatesTheAlgorithmHas() throws {
+        let r = try svgrt(["train", "--algo", "svg-inf", "--learning-rate", "0.02", "--print-config"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("\"policyLearningRate\" : 0.02") && r.output.contains("\"modelLearningRate\" : 0.02"), r.output)
+        XCTAssertFalse(r.output.contains("valueLearningRate"), r.output)
     }
 
     /// SVG(0) logs its own loss (the critic's), and the run folder gets its report and chart.
