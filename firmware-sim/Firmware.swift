@@ -35,6 +35,12 @@ final class Firmware {
 
     // Link state.
     var helloDone = false
+    /// When the peer was last heard from (an accepted frame), µs: a HELLO from another address
+    /// is refused while the peer is live (heard from within `peerTimeoutMicroseconds`).
+    var lastPeerActivity = 0
+    static let peerTimeoutMicroseconds = 1_000_000
+    /// Bound on every component of a RESET's explicit state (the observation travels as f32).
+    static let maximumStateMagnitude = 1e6
     var tracker = SequenceTracker()
     var counters = LinkCounters()
     var sendSequence: UInt32 = 0
@@ -123,8 +129,15 @@ final class Firmware {
         for i in 0..<plant.observationSize { history[base + i] = Float(observation[i]) }
     }
 
-    /// Sends the SENSE of the current tick: delayed, stuck or dropped as configured.
+    /// Sends the SENSE of the current tick: delayed, stuck or dropped as configured. A plant whose
+    /// state stopped being finite is reset instead (FAULT 4, detail 0): no NaN or Inf leaves it.
     func sendSense() {
+        plant.observe(into: observation)
+        if !lastReward.isFinite || !observation.allSatisfy(\.isFinite) {
+            counters.divergedResets += 1
+            send(.fault) { Messages.writeFault(&$0, code: .badReset, detail: 0) }
+            _ = resetPlant(.seeded(generator.next()))
+        }
         var flags: FrameFlags = []
         let stale = stuckObservation || generator.nextUniform() < dropObservationProbability
         if stale {
@@ -159,7 +172,7 @@ final class Firmware {
             var g = Xoshiro256StarStar(seed: seed)
             plant.reset(using: &g)
         case .explicit(let state):
-            guard state.count == plant.physicalStateSize else { return false }
+            guard state.count == plant.physicalStateSize, state.allSatisfy({ abs($0) <= Self.maximumStateMagnitude }) else { return false }
             state.withUnsafeBufferPointer { plant.reset(to: $0) }
         }
         for i in 0..<plant.actionSize { receivedAction[i] = 0 }
@@ -189,8 +202,36 @@ final class Firmware {
         case .success(let h): header = h
         }
         var payload = Frame.payload(of: bytes, header)
+        let now = monotonicMicroseconds()
+        let fromPeer = transport.lastFrameFromPeer
+        // Only the controller that completed the handshake is served. A stranger's HELLO takes
+        // the plant over once the peer has been silent for `peerTimeoutMicroseconds` (or said
+        // BYE); until then it is refused with FAULT 6, and anything else from a stranger is
+        // dropped. With no live peer a stranger's other frames get FAULT 2 (handshake required).
+        if !fromPeer {
+            let peerLive = helloDone && now - lastPeerActivity < Self.peerTimeoutMicroseconds
+            guard header.type == .hello, Messages.readHelloRequest(&payload) != nil else {
+                if !peerLive && header.type != .bye {
+                    // No controller holds the plant (it restarted, or the last one left): ask
+                    // this one to shake hands.
+                    counters.count(.unexpectedMessage)
+                    sendToStranger(.fault) { Messages.writeFault(&$0, code: .handshakeRequired, detail: 0) }
+                } else {
+                    counters.count(.foreignSender)
+                }
+                return true
+            }
+            payload = Frame.payload(of: bytes, header)
+            if peerLive {
+                counters.count(.foreignSender)
+                sendToStranger(.fault) { Messages.writeFault(&$0, code: .otherController, detail: 0) }
+                return true
+            }
+            transport.adoptLastSender()
+        }
         if header.type == .hello {
             guard Messages.readHelloRequest(&payload) != nil else { counters.count(.malformedPayload); return true }
+            lastPeerActivity = now
             tracker.restart()
             _ = tracker.accept(header.sequence)
             counters.accepted += 1
@@ -208,12 +249,14 @@ final class Firmware {
             send(.fault) { Messages.writeFault(&$0, code: .handshakeRequired, detail: 0) }
             return true
         }
+        lastPeerActivity = now
         switch header.type {
         case .act:
             switch Messages.readAct(&payload, action: receivedAction) {
             case .failure(let reason):
                 counters.count(reason)
                 for i in 0..<plant.actionSize { receivedAction[i] = 0 }
+                send(.fault) { Messages.writeFault(&$0, code: .badAction, detail: UInt32(reason.rawValue)) }
                 return true
             case .success(let answering):
                 counters.accepted += 1
@@ -233,10 +276,11 @@ final class Firmware {
             case .failure(let reason):
                 counters.count(reason)
             case .success(let request):
-                counters.accepted += 1
                 if resetPlant(request) {
+                    counters.accepted += 1
                     sendSense()
                 } else {
+                    counters.count(.outOfRange)
                     send(.fault) { Messages.writeFault(&$0, code: .badReset, detail: UInt32(plant.physicalStateSize)) }
                 }
             }
@@ -244,10 +288,16 @@ final class Firmware {
             switch Messages.readConfigure(&payload) {
             case .failure(let reason): counters.count(reason)
             case .success(let (parameter, value)):
+                guard parameter.validRange.contains(value) else {
+                    counters.count(.outOfRange)
+                    send(.fault) { Messages.writeFault(&$0, code: .badParameter, detail: UInt32(parameter.rawValue)) }
+                    return true
+                }
                 counters.accepted += 1
                 apply(parameter, value)
             }
         case .bye:
+            guard payload.remaining == 0 else { counters.count(.malformedPayload); return true }
             counters.accepted += 1
             helloDone = false
             return !options.exitOnBye
@@ -264,28 +314,27 @@ final class Firmware {
         faults.transmit(UnsafeRawBufferPointer(rebasing: lastSense[0..<lastSenseLength]), via: transport, now: monotonicMicroseconds())
     }
 
+    /// Sends one frame to the sender of the last datagram (a refusal to a stranger), not to the peer.
+    func sendToStranger(_ type: MessageType, body: (inout ByteWriter) -> Void) {
+        let n = Frame.encode(FrameHeader(type: type, sequence: 0, plantTimeMicroseconds: plantTime), into: tx, body: body)
+        _ = transport.sendToLastSender(UnsafeRawBufferPointer(rebasing: tx[0..<n]))
+    }
+
+    /// Sets a perturbation; `value` is within `parameter.validRange` (checked by the callers).
     func apply(_ parameter: ConfigureParameter, _ value: Double) {
         switch parameter {
-        case .actuatorNoise: disturbances.actuatorNoise = max(0, value)
+        case .actuatorNoise: disturbances.actuatorNoise = value
         case .actuatorGain: disturbances.actuatorGain = value
-        case .sensorNoise: disturbances.sensorNoise = max(0, value)
-        case .observationDelayTicks: observationDelayTicks = min(max(0, Int(value)), Self.historyDepth - 1)
+        case .sensorNoise: disturbances.sensorNoise = value
+        case .observationDelayTicks: observationDelayTicks = min(Int(value), Self.historyDepth - 1)
         case .stuckObservation: stuckObservation = value != 0
-        case .dropObservationProbability: dropObservationProbability = min(max(0, value), 1)
+        case .dropObservationProbability: dropObservationProbability = value
         }
     }
 
     func applySchedule(atSeconds seconds: Double) {
         for entry in schedule.due(at: seconds) {
-            let parameter: ConfigureParameter = switch entry.parameter {
-            case .noise: .actuatorNoise
-            case .gain: .actuatorGain
-            case .sensor: .sensorNoise
-            case .delay: .observationDelayTicks
-            case .stuck: .stuckObservation
-            case .dropObservation: .dropObservationProbability
-            }
-            apply(parameter, entry.value)
+            apply(entry.parameter.configureParameter, entry.value)
             log("schedule: \(entry.parameter.rawValue) = \(entry.value) at \(entry.seconds) s")
         }
     }
@@ -343,8 +392,9 @@ final class Firmware {
 
     var statusLine: String {
         let seconds = Double(monotonicMicroseconds() - startTime) / 1e6
+        let reasons = FrameRejection.allCases.filter { counters.count(of: $0) > 0 }.map { "\($0.label) \(counters.count(of: $0))" }
         return "firmware-sim[\(plant.name)] \(String(format1: seconds)) s, steps \(totalSteps), episodes \(episodes), "
-            + "rx \(counters.received) (rejected \(counters.totalRejected)), tx \(faults.offered) "
+            + "rx \(counters.received) (rejected \(counters.totalRejected)\(reasons.isEmpty ? "" : ": " + reasons.joined(separator: ", "))), tx \(faults.offered) "
             + "(dropped \(faults.dropped), corrupted \(faults.corruptedDeliveries)), watchdog trips \(watchdogTrips), "
             + "gain \(disturbances.actuatorGain), actuator noise \(disturbances.actuatorNoise)"
     }
@@ -355,7 +405,8 @@ final class Firmware {
             + "delivered=\(faults.delivered) dropped=\(faults.dropped) corrupted=\(faults.corruptedDeliveries) "
             + "duplicated=\(faults.duplicated) delayed=\(faults.delayed) received=\(counters.received) "
             + "accepted=\(counters.accepted) rejected=\(counters.totalRejected) retransmitted=\(counters.retransmissions) "
-            + "watchdog_trips=\(watchdogTrips)"
+            + "watchdog_trips=\(watchdogTrips) diverged_resets=\(counters.divergedResets)"
+            + FrameRejection.allCases.map { " rejected_\($0.key)=\(counters.count(of: $0))" }.joined()
     }
 }
 

@@ -94,7 +94,17 @@ struct FirmwareSim: ParsableCommand {
         for (name, p) in [("drop", drop), ("corrupt", corrupt), ("duplicate", duplicate), ("delay", delay), ("drop-observation", dropObservation)] {
             guard (0...1).contains(p) else { throw ValidationError("--\(name) is a probability in [0, 1], got \(p)") }
         }
-        _ = try Schedule(schedule)
+        for (name, value, parameter) in [("actuator-noise", actuatorNoise, ConfigureParameter.actuatorNoise),
+                                         ("actuator-gain", actuatorGain, .actuatorGain), ("sensor-noise", sensorNoise, .sensorNoise),
+                                         ("observation-delay", Double(observationDelay), .observationDelayTicks)] {
+            let range = parameter.validRange
+            guard range.contains(value) else {
+                throw ValidationError("--\(name) must be in [\(range.lowerBound), \(range.upperBound)] (got \(value))")
+            }
+        }
+        guard watchdogTicks >= 1 else { throw ValidationError("--watchdog-ticks must be at least 1") }
+        guard delayMs >= 0, delayMs <= 10_000, delayMs.isFinite else { throw ValidationError("--delay-ms must be in [0, 10000]") }
+        do { _ = try Schedule(schedule) } catch { throw ValidationError("--schedule: \(error)") }
     }
 
     func run() throws {

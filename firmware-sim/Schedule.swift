@@ -1,3 +1,4 @@
+import Link
 /// A time schedule of plant perturbations: "30:gain=0.6,60:noise=0.25,90:delay=2".
 /// Times are seconds since the firmware started (wall clock in real-time mode, plant time in
 /// lockstep). Keys: noise (actuator noise, fraction of range), gain (actuator gain), sensor
@@ -11,6 +12,18 @@ struct Schedule {
 
     enum ConfigureParameterName: String, CaseIterable {
         case noise, gain, sensor, delay, stuck, dropObservation = "drop-observation"
+
+        /// The CONFIGURE parameter it sets (and whose range it must keep to).
+        var configureParameter: ConfigureParameter {
+            switch self {
+            case .noise: .actuatorNoise
+            case .gain: .actuatorGain
+            case .sensor: .sensorNoise
+            case .delay: .observationDelayTicks
+            case .stuck: .stuckObservation
+            case .dropObservation: .dropObservationProbability
+            }
+        }
     }
 
     struct ParseError: Error, CustomStringConvertible {
@@ -33,6 +46,10 @@ struct Schedule {
             else {
                 throw ParseError(description: "schedule entry '\(item)': expected KEY=VALUE with KEY one of "
                     + ConfigureParameterName.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            let range = key.configureParameter.validRange
+            guard range.contains(value) else {
+                throw ParseError(description: "schedule entry '\(item)': \(key.rawValue) must be in [\(range.lowerBound), \(range.upperBound)]")
             }
             entries.append(Entry(seconds: seconds, parameter: key, value: value))
         }

@@ -63,6 +63,17 @@ public struct FrameHeader: Sendable, Equatable {
 public enum FrameRejection: Int, Error, Sendable, CaseIterable {
     case truncated, badMagic, badVersion, badType, badLength, badChecksum
     case nonFiniteValue, malformedPayload, duplicateSequence, outOfOrderSequence, unexpectedMessage
+    /// A well-formed request whose value is outside what it may be (a CONFIGURE value, a RESET state).
+    case outOfRange
+    /// A datagram from an address other than the peer that completed the handshake.
+    case foreignSender
+
+    /// The reason as one word, for key=value summaries ("bad_crc").
+    public var key: String {
+        var out = ""
+        for c in label.unicodeScalars { out.unicodeScalars.append(c == " " || c == "/" ? "_" : c) }
+        return out.lowercased()
+    }
 
     public var label: String {
         switch self {
@@ -77,6 +88,8 @@ public enum FrameRejection: Int, Error, Sendable, CaseIterable {
         case .duplicateSequence: "duplicate"
         case .outOfOrderSequence: "out of order"
         case .unexpectedMessage: "unexpected message"
+        case .outOfRange: "out of range"
+        case .foreignSender: "foreign sender"
         }
     }
 }

@@ -39,12 +39,28 @@ public enum FaultCode: UInt16, Sendable {
     case handshakeRequired = 2
     case badAction = 3
     case badReset = 4
+    /// A CONFIGURE value outside its parameter's range (detail: the parameter).
+    case badParameter = 5
+    /// Another controller holds the plant (sent to the one refused).
+    case otherController = 6
 }
 
 /// CONFIGURE parameters: plant perturbations changed while running.
 public enum ConfigureParameter: UInt8, Sendable, CaseIterable {
     case actuatorNoise = 1, actuatorGain = 2, sensorNoise = 3, observationDelayTicks = 4
     case stuckObservation = 5, dropObservationProbability = 6
+
+    /// The values a plant accepts (docs/protocol.md); anything else is refused with FAULT 5.
+    public var validRange: ClosedRange<Double> {
+        switch self {
+        case .actuatorNoise: 0...1            // standard deviation, fraction of the actuator range
+        case .actuatorGain: 0...10            // 1 nominal; negative would reverse the actuator
+        case .sensorNoise: 0...1_000          // standard deviation, observation units
+        case .observationDelayTicks: 0...32   // the plant's delay line
+        case .stuckObservation: 0...1
+        case .dropObservationProbability: 0...1
+        }
+    }
 }
 
 public enum Messages {

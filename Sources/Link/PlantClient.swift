@@ -14,6 +14,9 @@ public final class PlantClient {
     public var attempts: Int
     /// Handshakes after the first (the firmware restarted and asked for one).
     public private(set) var rehandshakes = 0
+    /// Set when the plant answered FAULT 2 "handshake required" (it restarted); cleared by the
+    /// next successful handshake.
+    public private(set) var handshakeRequested = false
 
     /// The last accepted SENSE.
     public private(set) var observation: UnsafeMutableBufferPointer<Float>
@@ -71,6 +74,8 @@ public final class PlantClient {
     func receiveOne(timeout: Int) -> Received? {
         guard let n = transport.receive(into: rx, timeoutMicroseconds: timeout) else { return nil }
         counters.received += 1
+        // Only the plant this client talks to is listened to.
+        guard transport.lastFrameFromPeer else { counters.count(.foreignSender); return nil }
         let bytes = UnsafeRawBufferPointer(rebasing: rx[0..<min(n, rx.count)])
         let header: FrameHeader
         switch Frame.decodeHeader(n > rx.count - 1 ? UnsafeRawBufferPointer(rebasing: rx[0..<0]) : bytes) {
@@ -93,6 +98,14 @@ public final class PlantClient {
                 return nil
             }
         }
+        if header.type == .fault, case .success(let (code, _)) = Messages.readFault(&payload), code == .handshakeRequired {
+            // A restarted plant numbers its frames from 1 again: its FAULT 2 is exempt from the
+            // sequence check, like a HELLO.
+            counters.accepted += 1
+            handshakeRequested = true
+            return .fault(.handshakeRequired, 0)
+        }
+        payload = Frame.payload(of: bytes, header)
         if let reason = tracker.accept(header.sequence) {
             counters.count(reason)
             return nil
@@ -134,13 +147,16 @@ public final class PlantClient {
 
     // MARK: Handshake
 
-    /// Asks the plant to describe itself and checks its shape against this controller's.
+    /// Asks the plant to describe itself and checks its shape against this controller's; sends
+    /// the request up to `attempts` times, waiting `timeoutMicroseconds` for each answer
+    /// (default: the client's settings).
     @discardableResult
-    public func handshake() throws(LinkError) -> PlantDescription {
+    public func handshake(attempts: Int? = nil, timeoutMicroseconds: Int? = nil) throws(LinkError) -> PlantDescription {
+        let attempts = attempts ?? self.attempts, timeout = timeoutMicroseconds ?? self.timeoutMicroseconds
         for attempt in 0..<attempts {
             if attempt > 0 { counters.retransmissions += 1 }
             send(.hello) { Messages.writeHelloRequest(&$0, observationSize: expectedObservationSize, actionSize: expectedActionSize) }
-            let deadline = monotonicMicroseconds() + timeoutMicroseconds
+            let deadline = monotonicMicroseconds() + timeout
             while case let left = deadline - monotonicMicroseconds(), left > 0 {
                 guard let received = receiveOne(timeout: left) else { continue }
                 guard case .hello(let description) = received else { continue }
@@ -151,6 +167,7 @@ public final class PlantClient {
                                          expectedActionSize: expectedActionSize)
                 }
                 if plant != nil { rehandshakes += 1 }
+                handshakeRequested = false
                 if observation.count != description.observationSize {
                     observation.deallocate()
                     observation = .allocate(capacity: description.observationSize)

@@ -28,6 +28,8 @@ public struct LinkCounters: Sendable, Equatable {
     public var rejected = [Int](repeating: 0, count: FrameRejection.allCases.count)
     public var timeouts = 0
     public var retransmissions = 0
+    /// A plant's: resets because its state stopped being finite.
+    public var divergedResets = 0
 
     public init() {}
 

@@ -13,6 +13,19 @@ public protocol FrameTransport: AnyObject {
     func receive(into buffer: UnsafeMutableRawBufferPointer, timeoutMicroseconds: Int) -> Int?
     /// Releases the descriptor.
     func close()
+    /// Whether the last frame received came from the peer (a UDP datagram from the address the
+    /// transport sends to; always true on a serial line, which has one peer).
+    var lastFrameFromPeer: Bool { get }
+    /// Makes the sender of the last frame received the peer (a plant, after a valid HELLO).
+    func adoptLastSender()
+    /// Sends one frame to the sender of the last frame received, peer or not (a refusal).
+    func sendToLastSender(_ frame: UnsafeRawBufferPointer) -> Bool
+}
+
+extension FrameTransport {
+    public var lastFrameFromPeer: Bool { true }
+    public func adoptLastSender() {}
+    public func sendToLastSender(_ frame: UnsafeRawBufferPointer) -> Bool { send(frame) }
 }
 
 /// Why a transport could not be opened.

@@ -4,13 +4,16 @@ import Glibc
 
 /// One frame per UDP datagram. Binds 127.0.0.1 by default (the plant is on the same board);
 /// pass `address: "0.0.0.0"` to listen on every interface. The peer is set by `connect(to:port:)`
-/// (the controller's side) or learned from the last datagram received (the plant's side).
+/// (the controller's side) or adopted by the plant from a valid HELLO (`adoptLastSender`);
+/// receiving never changes it, so a stranger's datagram cannot divert the output.
 public final class UDPTransport: FrameTransport {
     public let fd: Int32
     /// The bound port (useful when 0 asked for an ephemeral one).
     public let localPort: UInt16
     var peer = sockaddr_in()
     var hasPeer = false
+    /// Where the last datagram came from.
+    var lastSender = sockaddr_in()
 
     public init(address: String = "127.0.0.1", port: UInt16) throws {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
@@ -68,11 +71,28 @@ public final class UDPTransport: FrameTransport {
             }
         }
         guard n >= 0 else { return nil }
-        peer = from
-        hasPeer = true
+        lastSender = from
         // A datagram longer than the buffer is reported at its full length; the decoder then
         // rejects it as a bad length instead of parsing a cut frame.
         return min(n, buffer.count + 1)
+    }
+
+    public var lastFrameFromPeer: Bool {
+        hasPeer && lastSender.sin_addr.s_addr == peer.sin_addr.s_addr && lastSender.sin_port == peer.sin_port
+    }
+
+    public func adoptLastSender() {
+        peer = lastSender
+        hasPeer = true
+    }
+
+    public func sendToLastSender(_ frame: UnsafeRawBufferPointer) -> Bool {
+        let n = withUnsafePointer(to: &lastSender) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(fd, frame.baseAddress, frame.count, Int32(MSG_DONTWAIT), $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        return n == frame.count
     }
 
     public func close() { Glibc.close(fd) }

@@ -104,6 +104,15 @@ public final class ControlLoop: @unchecked Sendable {
     public var silenceLimit = 10
     /// Episodes closed because the plant went silent.
     public private(set) var silentEpisodes = 0
+    /// Consecutive silent cycles after which the loop tries a new handshake (the plant may have
+    /// restarted without a word); a FAULT 2 "handshake required" triggers one at once.
+    public var restartSilenceCycles = 100
+    /// Successful re-handshakes (the plant restarted), failed attempts, and the backoff: after
+    /// a failed attempt the next waits twice as many cycles, up to 128.
+    public private(set) var plantRestarts = 0, failedHandshakes = 0
+    var handshakeBackoff = 1, nextHandshakeCycle = 0
+    /// The step whose reward was last added to the episode's return (each step's reward once).
+    var lastRewardStep: UInt32 = 0
     var generator: Xoshiro256StarStar
 
     public init(options: Options, client: PlantClient, policy: GaussianPolicy, parameters: TripleBuffer, ring: SPSCRing,
@@ -217,7 +226,12 @@ public final class ControlLoop: @unchecked Sendable {
             if !received {
                 senseTimeouts += 1
                 silentCycles += 1
-                if silentCycles == silenceLimit && episodeSteps > 0 { reportEpisode(silent: true) }
+                if silentCycles == silenceLimit && episodeSteps > 0 { reportEpisode(closed: .silent) }
+                if (client.handshakeRequested || silentCycles >= restartSilenceCycles) && cycles >= nextHandshakeCycle {
+                    realtimeSection?.exit()
+                    reconnect()
+                    realtimeSection?.enter()
+                }
                 safety.writeSafeAction(into: action)
                 safeActions += 1
                 sendAction()
@@ -227,6 +241,13 @@ public final class ControlLoop: @unchecked Sendable {
                 for i in 0..<S { state[i] = client.observation[i] }
                 let flags = client.flags
                 let step = client.stepIndex
+                // Every step's reward counts once towards the return, contiguous or not.
+                if !flags.contains(.episodeStart) && step > 0 && step != lastRewardStep {
+                    episodeReturn += client.reward
+                    episodeSteps += 1
+                    lastRewardStep = step
+                }
+                if flags.contains(.episodeStart) { lastRewardStep = 0 }
                 // The transition that ended in this observation, if it is contiguous.
                 if previousValid && !flags.contains(.episodeStart) && step == previousStep &+ 1 {
                     for i in 0..<S { transition[record.nextState + i] = state[i] }
@@ -240,8 +261,6 @@ public final class ControlLoop: @unchecked Sendable {
                     } else {
                         svgrt_trace_ring_drop(Int64(ring.dropped))
                     }
-                    episodeReturn += client.reward
-                    episodeSteps += 1
                 }
                 if flags.contains(.episodeEnd) {
                     reportEpisode()
@@ -288,10 +307,33 @@ public final class ControlLoop: @unchecked Sendable {
         if let counter = allocationCounter, cycles > warmUpCycles { allocationsAfterWarmUp = counter() - allocationsAtWarmUp }
     }
 
-    func reportEpisode(silent: Bool = false) {
+    /// Why an episode report was sent.
+    public enum EpisodeClose: Float { case ended = 0, silent = 1, plantRestarted = 2 }
+
+    /// A new handshake after the plant restarted or fell silent: outside the real-time section
+    /// (it waits up to one SENSE wait for the HELLO reply, and decoding the reply allocates its
+    /// name and limits). Closes the running episode; nothing is learned across the gap.
+    func reconnect() {
+        if episodeSteps > 0 { reportEpisode(closed: .plantRestarted) }
+        previousValid = false
+        do {
+            try client.handshake(attempts: 1, timeoutMicroseconds: options.senseWaitMicroseconds)
+            plantRestarts += 1
+            handshakeBackoff = 1
+            silentCycles = 0
+            lastRewardStep = 0
+        } catch {
+            failedHandshakes += 1
+            handshakeBackoff = min(handshakeBackoff * 2, 128)
+        }
+        nextHandshakeCycle = cycles + handshakeBackoff
+    }
+
+    func reportEpisode(closed: EpisodeClose = .ended) {
+        let received = episodeSteps
         report[0] = Float(episodes)
         report[1] = episodeReturn
-        report[2] = Float(silent ? episodeSteps : Int(client.stepIndex))
+        report[2] = Float(closed == .ended ? Int(client.stepIndex) : episodeSteps)
         report[3] = Float(compute.percentile(0.99))
         report[4] = Float(wakeup.percentile(0.99))
         report[5] = Float(platformMisses + overrunMisses)
@@ -299,9 +341,11 @@ public final class ControlLoop: @unchecked Sendable {
         report[7] = Float(policyVersion)
         report[8] = Float(senseTimeouts)
         report[9] = Float(policyAgeCycles)
-        report[10] = silent ? 1 : 0
+        report[10] = closed.rawValue
+        // Steps of the episode whose SENSE (and so reward) never arrived.
+        report[11] = closed == .ended ? Float(max(Int(client.stepIndex) - received, 0)) : 0
         progress.push(report)
-        if silent { silentEpisodes += 1 }
+        if closed == .silent { silentEpisodes += 1 }
         episodes += 1
         episodeReturn = 0
         episodeSteps = 0

@@ -18,7 +18,8 @@ public struct TransitionRecord: Sendable {
 
 /// Per-episode progress the control thread hands to the main thread (through its own ring):
 /// episode, return, steps, p99 compute ns, p99 wakeup ns, deadline misses, ring drops,
-/// policy version, sense timeouts, policy age in cycles, 1 if closed because the plant went silent.
+/// policy version, sense timeouts, policy age in cycles, how it closed (`ControlLoop.EpisodeClose`:
+/// 0 ended, 1 the plant went silent, 2 the plant restarted), steps whose SENSE never arrived.
 public enum EpisodeReport {
-    public static let width = 11
+    public static let width = 12
 }

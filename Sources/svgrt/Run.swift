@@ -192,14 +192,22 @@ struct Run: ParsableCommand {
             if t >= duration { break }
             while control.progress.pop(into: reportRow) {
                 let episode = Int(reportRow[0]), value = Double(reportRow[1])
-                if reportRow[10] != 0 {
+                if reportRow[10] == ControlLoop.EpisodeClose.silent.rawValue {
                     log(String(format: "episode %4d  t %6.1f s  closed after %d steps: the plant went silent (sending the safe action)",
                                episode, t, Int(reportRow[2])))
                     continue
                 }
-                episodes.append((t, episode, value))
-                log(String(format: "episode %4d  t %6.1f s  return %8.1f  steps %4d  p99 compute %@  p99 wakeup %@  misses %d  ring drops %d  updates/s %5.0f  policy v%d (age %d cycles)",
-                           episode, t, value, Int(reportRow[2]), format(Int(reportRow[3])), format(Int(reportRow[4])),
+                if reportRow[10] == ControlLoop.EpisodeClose.plantRestarted.rawValue {
+                    log(String(format: "episode %4d  t %6.1f s  closed after %d steps: the plant restarted (handshake again)",
+                               episode, t, Int(reportRow[2])))
+                    continue
+                }
+                let missing = Int(reportRow[11])
+                // An episode with lost SENSEs has a return that lacks their rewards: not comparable, not charted.
+                if missing == 0 { episodes.append((t, episode, value)) }
+                log(String(format: "episode %4d  t %6.1f s  return %8.1f%@  steps %4d  p99 compute %@  p99 wakeup %@  misses %d  ring drops %d  updates/s %5.0f  policy v%d (age %d cycles)",
+                           episode, t, value, missing > 0 ? " (\(missing) steps' rewards lost)" : "", Int(reportRow[2]),
+                           format(Int(reportRow[3])), format(Int(reportRow[4])),
                            Int(reportRow[5]), Int(reportRow[6]), updatesPerSecond, Int(reportRow[7]), Int(reportRow[9])))
             }
             if t - lastUpdateTime >= 1 {

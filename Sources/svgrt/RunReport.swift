@@ -83,6 +83,7 @@ struct RunReport {
         md += "| learner | \(learner.updates.load(ordering: .relaxed)) updates, \(String(format: "%.0f", Double(learner.updates.load(ordering: .relaxed)) / elapsed)) per second, policy version \(learner.version.load(ordering: .relaxed)) |\n"
         md += "| safety chain | NaN guards \(control.safety.nonFiniteGuards), box clamps \(control.safety.boxClamps), rate limits \(control.safety.rateLimits) |\n"
         md += "| link | \(client.counters.summary) |\n"
+        md += "| plant restarts | \(control.plantRestarts) re-handshakes (\(control.failedHandshakes) attempts failed), \(control.silentEpisodes) episodes closed by silence |\n"
         if let success = plant.successReturn {
             let firstGood = evaluations.first { $0.value >= success }
             md += "| evaluation | " + (firstGood.map { String(format: "≥ %.0f (\(plant.successMeaning)) first at %.0f s (%.1f)", success, $0.time, $0.value) }
