@@ -194,26 +194,18 @@ final class Firmware {
         counters.received += 1
         guard length <= Frame.maximumSize else { counters.count(.badLength); return true }
         let bytes = UnsafeRawBufferPointer(rebasing: rx[0..<length])
-        let header: FrameHeader
-        switch Frame.decodeHeader(bytes) {
-        case .failure(let reason):
-            counters.count(reason)
-            return true
-        case .success(let h): header = h
-        }
-        var payload = Frame.payload(of: bytes, header)
+        let decoded = Frame.decodeHeader(bytes)
         let now = monotonicMicroseconds()
-        let fromPeer = transport.lastFrameFromPeer
         // Only the controller that completed the handshake is served. A stranger's HELLO takes
         // the plant over once the peer has been silent for `peerTimeoutMicroseconds` (or said
         // BYE); until then it is refused with FAULT 6, and anything else from a stranger is
         // dropped. With no live peer a stranger's other frames get FAULT 2 (handshake required).
-        if !fromPeer {
+        if !transport.lastFrameFromPeer {
             let peerLive = helloDone && now - lastPeerActivity < Self.peerTimeoutMicroseconds
-            guard header.type == .hello, Messages.readHelloRequest(&payload) != nil else {
-                if !peerLive && header.type != .bye {
-                    // No controller holds the plant (it restarted, or the last one left): ask
-                    // this one to shake hands.
+            guard case .success(let h) = decoded else { counters.count(.foreignSender); return true }
+            var request = Frame.payload(of: bytes, h)
+            guard h.type == .hello, Messages.readHelloRequest(&request) != nil else {
+                if !peerLive && h.type != .bye && h.type != .hello {
                     counters.count(.unexpectedMessage)
                     sendToStranger(.fault) { Messages.writeFault(&$0, code: .handshakeRequired, detail: 0) }
                 } else {
@@ -221,7 +213,6 @@ final class Firmware {
                 }
                 return true
             }
-            payload = Frame.payload(of: bytes, header)
             if peerLive {
                 counters.count(.foreignSender)
                 sendToStranger(.fault) { Messages.writeFault(&$0, code: .otherController, detail: 0) }
@@ -229,6 +220,14 @@ final class Firmware {
             }
             transport.adoptLastSender()
         }
+        let header: FrameHeader
+        switch decoded {
+        case .failure(let reason):
+            counters.count(reason)
+            return true
+        case .success(let h): header = h
+        }
+        var payload = Frame.payload(of: bytes, header)
         if header.type == .hello {
             guard Messages.readHelloRequest(&payload) != nil else { counters.count(.malformedPayload); return true }
             lastPeerActivity = now

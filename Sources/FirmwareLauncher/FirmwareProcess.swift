@@ -48,7 +48,8 @@ public final class FirmwareProcess: @unchecked Sendable {
             usleep(10_000)
         }
         if process.isRunning { process.terminate() }
-        throw FirmwareLaunchError(description: "firmware-sim did not start: \(log.split(separator: "\n").last ?? "no output within 10 s")")
+        let lines = log.split(separator: "\n")
+        throw FirmwareLaunchError(description: "firmware-sim did not start: \(lines.first { $0.hasPrefix("Error:") } ?? lines.last ?? "no output within 10 s")")
     }
 
     public var log: String {
