@@ -241,13 +241,19 @@ public final class ControlLoop: @unchecked Sendable {
                 for i in 0..<S { state[i] = client.observation[i] }
                 let flags = client.flags
                 let step = client.stepIndex
+                // A new episode began (its first SENSE, or a step index that went back because that
+                // SENSE was lost) while the last one was open: its final SENSE was lost, and it
+                // ended all the same.
+                if (flags.contains(.episodeStart) || step < lastRewardStep) && episodeSteps > 0 {
+                    reportEpisode(closed: .ended, steps: client.plant.map { Int($0.episodeLength) })
+                }
+                if flags.contains(.episodeStart) || step < lastRewardStep { lastRewardStep = 0 }
                 // Every step's reward counts once towards the return, contiguous or not.
                 if !flags.contains(.episodeStart) && step > 0 && step != lastRewardStep {
                     episodeReturn += client.reward
                     episodeSteps += 1
                     lastRewardStep = step
                 }
-                if flags.contains(.episodeStart) { lastRewardStep = 0 }
                 // The transition that ended in this observation, if it is contiguous.
                 if previousValid && !flags.contains(.episodeStart) && step == previousStep &+ 1 {
                     for i in 0..<S { transition[record.nextState + i] = state[i] }
@@ -329,11 +335,14 @@ public final class ControlLoop: @unchecked Sendable {
         nextHandshakeCycle = cycles + handshakeBackoff
     }
 
-    func reportEpisode(closed: EpisodeClose = .ended) {
+    /// Reports the running episode; `steps` is its length when the SENSE that ended it was lost
+    /// (nil: the step index of the last SENSE).
+    func reportEpisode(closed: EpisodeClose = .ended, steps: Int? = nil) {
         let received = episodeSteps
+        let length = closed == .ended ? steps ?? Int(client.stepIndex) : episodeSteps
         report[0] = Float(episodes)
         report[1] = episodeReturn
-        report[2] = Float(closed == .ended ? Int(client.stepIndex) : episodeSteps)
+        report[2] = Float(length)
         report[3] = Float(compute.percentile(0.99))
         report[4] = Float(wakeup.percentile(0.99))
         report[5] = Float(platformMisses + overrunMisses)
@@ -343,7 +352,7 @@ public final class ControlLoop: @unchecked Sendable {
         report[9] = Float(policyAgeCycles)
         report[10] = closed.rawValue
         // Steps of the episode whose SENSE (and so reward) never arrived.
-        report[11] = closed == .ended ? Float(max(Int(client.stepIndex) - received, 0)) : 0
+        report[11] = closed == .ended ? Float(max(length - received, 0)) : 0
         progress.push(report)
         if closed == .silent { silentEpisodes += 1 }
         episodes += 1

@@ -17,9 +17,12 @@ final class OnlineFixture {
     var learner: Learner { session.learner }
     var control: ControlLoop { session.control }
 
-    init(rate: Double, replayCapacity: Int, warmupTransitions: Int) throws {
-        firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "\(rate)", "--port", "0",
-                                        "--watchdog-ticks", "50"])
+    /// The firmware-sim arguments of `init`, less the port (to start it again on the same one).
+    let firmwareArguments: [String]
+
+    init(rate: Double, replayCapacity: Int, warmupTransitions: Int, firmwareArguments extra: [String] = []) throws {
+        firmwareArguments = ["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "\(rate)", "--watchdog-ticks", "50"] + extra
+        firmware = try FirmwareProcess(firmwareArguments + ["--port", "0"])
         var c = TrainingConfiguration.defaults(for: "pendulum")
         c.replayCapacity = replayCapacity
         guard case .svg1ER(var h) = c.hyperparameters else { fatalError("the pendulum's default agent is SVG(1)-ER") }
