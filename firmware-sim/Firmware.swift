@@ -94,6 +94,11 @@ final class Firmware {
         episodeStart = true
     }
 
+    deinit {
+        action.deallocate(); receivedAction.deallocate(); observation.deallocate(); history.deallocate(); outgoing.deallocate()
+        tx.deallocate(); lastSense.deallocate(); rx.deallocate()
+    }
+
     var description: PlantDescription {
         PlantDescription(
             name: plant.name, observationSize: plant.observationSize, actionSize: plant.actionSize,
