@@ -38,6 +38,8 @@ final class Firmware {
     /// When the peer was last heard from (an accepted frame), µs: a HELLO from another address
     /// is refused while the peer is live (heard from within `peerTimeoutMicroseconds`).
     var lastPeerActivity = 0
+    /// FAULTs sent to a sender that is not the peer (2 or 6), past the fault injector.
+    var strangerReplies = 0
     static let peerTimeoutMicroseconds = 1_000_000
     /// Bound on every component of a RESET's explicit state (the observation travels as f32).
     static let maximumStateMagnitude = 1e6
@@ -321,6 +323,7 @@ final class Firmware {
     /// Sends one frame to the sender of the last datagram (a refusal to a stranger), not to the peer.
     func sendToStranger(_ type: MessageType, body: (inout ByteWriter) -> Void) {
         let n = Frame.encode(FrameHeader(type: type, sequence: 0, plantTimeMicroseconds: plantTime), into: tx, body: body)
+        strangerReplies += 1
         _ = transport.sendToLastSender(UnsafeRawBufferPointer(rebasing: tx[0..<n]))
     }
 
@@ -409,7 +412,7 @@ final class Firmware {
             + "delivered=\(faults.delivered) dropped=\(faults.dropped) corrupted=\(faults.corruptedDeliveries) "
             + "duplicated=\(faults.duplicated) delayed=\(faults.delayed) received=\(counters.received) "
             + "accepted=\(counters.accepted) rejected=\(counters.totalRejected) retransmitted=\(counters.retransmissions) "
-            + "watchdog_trips=\(watchdogTrips) diverged_resets=\(counters.divergedResets)"
+            + "watchdog_trips=\(watchdogTrips) diverged_resets=\(counters.divergedResets) stranger_replies=\(strangerReplies)"
             + FrameRejection.allCases.map { " rejected_\($0.key)=\(counters.count(of: $0))" }.joined()
     }
 }

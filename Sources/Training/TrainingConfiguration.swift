@@ -210,7 +210,7 @@ extension TrainingConfiguration {
             } catch let error as ConfigurationError {
                 throw error
             } catch {
-                throw ConfigurationError("\(path): not valid JSON (\(error))")
+                throw ConfigurationError("\(path): not valid JSON")
             }
         }
     }

@@ -42,7 +42,7 @@ struct Evaluate: ParsableCommand {
         // Every run checked before any is played: nothing is half done on a bad argument.
         let configurations = try runs.map(Self.configuration(of:))
         for (folder, c) in zip(runs, configurations) where c.plant != configurations[0].plant {
-            throw EvaluateError("\(folder) is a run on \(c.plant), \(runs[0]) on \(configurations[0].plant): evaluate one plant at a time")
+            throw CommandError("\(folder) is a run on \(c.plant), \(runs[0]) on \(configurations[0].plant): evaluate one plant at a time")
         }
         for (folder, configuration) in zip(runs, configurations) {
             let trainer = try Trainer(configuration)
@@ -72,12 +72,12 @@ struct Evaluate: ParsableCommand {
     static func configuration(of folder: String) throws -> TrainingConfiguration {
         let configPath = folder + "/config.json", checkpointPath = folder + "/checkpoint.svgp"
         for path in [configPath, checkpointPath] where !FileManager.default.fileExists(atPath: path) {
-            throw EvaluateError("\(folder) is not a finished `svgrt train` run: \(path) is missing")
+            throw CommandError("\(folder) is not a finished `svgrt train` run: \(path) is missing")
         }
         do {
             return try TrainingConfiguration.resolve([.file(configPath)])
         } catch {
-            throw EvaluateError("\(configPath) is not a training configuration: \(error)")
+            throw CommandError("\(configPath) is not a training configuration: \(error)")
         }
     }
 
@@ -101,10 +101,4 @@ struct Evaluate: ParsableCommand {
             return String(format: "[%9.2f, %9.2f", edges[k], edges[k + 1]) + close + String(format: " %5d ", counts[k]) + bar
         }.joined(separator: "\n")
     }
-}
-
-/// A run that cannot be evaluated (reported without the usage text option errors get).
-struct EvaluateError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

@@ -127,8 +127,8 @@ struct Run: ParsableCommand {
         let description = try client.handshake()
         log("svgrt run: connected to '\(description.name)' (\(S) observations, \(A) actions, \(description.mode))")
         // The run folder is written only once the plant has answered.
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        try configuration.jsonText().write(toFile: output + "/config.json", atomically: true, encoding: .utf8)
+        try RunFolder.create(output)
+        try RunFolder.write(try configuration.jsonText(), to: output + "/config.json")
 
         // The ring, the hand-offs, the learner and the control loop.
         var learnerOptions = Learner.Options()

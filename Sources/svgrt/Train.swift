@@ -59,8 +59,8 @@ struct Train: ParsableCommand {
             throw ValidationError("nothing to do: the run is at \(trainer.environmentSteps) steps and --steps is \(c.steps)")
         }
         // The folder is written only once the run is known to start.
-        try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
-        try c.jsonText().write(toFile: output + "/config.json", atomically: true, encoding: .utf8)
+        try RunFolder.create(output)
+        try RunFolder.write(try c.jsonText(), to: output + "/config.json")
         var lastCheckpoint = Date()
         var checkpointError: Error?
         trainer.atEpisodeBoundary = { t in

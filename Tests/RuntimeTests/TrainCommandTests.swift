@@ -21,11 +21,13 @@ final class TrainCommandTests: XCTestCase {
             (["train", "--plant", "segway"], "unknown --plant 'segway'"),
             (["run", "--algo", "svg-inf", "--duration", "1"], "learns after whole episodes"),
             (["train", "--steps=-5"], "--steps must be a non-negative integer"),
+            (["train", "--steps", "10", "--output", "/dev/null/run"], "cannot create the run folder /dev/null/run: Not a directory"),
             (["train", "--algo", "svg-inf", "--value-learning-rate", "0.01"], "svg-inf does not use --value-learning-rate"),
         ]
         for (arguments, message) in cases {
             let out = folder + "/\(arguments.joined().hashValue)"
-            let r = try svgrt(arguments + ["--output", out])
+            let r = try svgrt(arguments.contains("--output") ? arguments : arguments + ["--output", out])
+            XCTAssertFalse(r.output.contains("NSCocoaErrorDomain"), "\(arguments): \(r.output)")
             XCTAssertNotEqual(r.status, 0, "\(arguments)")
             XCTAssertTrue(r.output.contains(message), "\(arguments): \(r.output)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(arguments) wrote \(out)")
