@@ -172,7 +172,7 @@ struct Run: ParsableCommand {
         log("svgrt run: \(configuration.algorithm.rawValue) learning online at \(Int(rate)) Hz for \(Int(duration)) s, \(updatesPerStep) updates per step at most; Ctrl-C stops")
 
         // The monitor: progress lines, evaluations, checkpoints. Not real time.
-        var episodes: [(time: Double, episode: Int, value: Double)] = []
+        var episodes: [(time: Double, episode: Int, value: Double, missing: Int)] = []
         var evaluations: [(time: Double, value: Double)] = []
         var modelLoss: [(time: Double, value: Double)] = []
         var lastEvaluation = 0.0, lastCheckpoint = 0.0, lastUpdates = 0, lastUpdateTime = 0.0, lastLossSample = 0.0
@@ -203,8 +203,7 @@ struct Run: ParsableCommand {
                     continue
                 }
                 let missing = Int(reportRow[11])
-                // An episode with lost SENSEs has a return that lacks their rewards: not comparable, not charted.
-                if missing == 0 { episodes.append((t, episode, value)) }
+                episodes.append((t, episode, value, missing))
                 log(String(format: "episode %4d  t %6.1f s  return %8.1f%@  steps %4d  p99 compute %@  p99 wakeup %@  misses %d  ring drops %d  updates/s %5.0f  policy v%d (age %d cycles)",
                            episode, t, value, missing > 0 ? " (\(missing) steps' rewards lost)" : "", Int(reportRow[2]),
                            format(Int(reportRow[3])), format(Int(reportRow[4])),

@@ -7,7 +7,8 @@ import Runtime
 struct RunReport {
     let output: String, plant: any Plant, lossName: String, rate: Double, elapsed: Double
     let control: ControlLoop, learner: Learner
-    let episodes: [(time: Double, episode: Int, value: Double)]
+    /// Each episode's return (the sum over the steps whose SENSE arrived) and the steps missing.
+    let episodes: [(time: Double, episode: Int, value: Double, missing: Int)]
     let evaluations: [(time: Double, value: Double)]
     let modelLoss: [(time: Double, value: Double)]
     let changes: [(Double, String)]
@@ -46,7 +47,7 @@ struct RunReport {
         func save(_ text: String, _ name: String) throws {
             try text.write(toFile: output + "/" + name, atomically: true, encoding: .utf8)
         }
-        try save("time_s,episode,return\n" + episodes.map { "\($0.time),\($0.episode),\($0.value)" }.joined(separator: "\n") + "\n",
+        try save("time_s,episode,return,steps_missing\n" + episodes.map { "\($0.time),\($0.episode),\($0.value),\($0.missing)" }.joined(separator: "\n") + "\n",
                  "episodes.csv")
         try save("time_s,evaluation_return\n" + evaluations.map { "\($0.time),\($0.value)" }.joined(separator: "\n") + "\n",
                  "evaluations.csv")
@@ -58,8 +59,9 @@ struct RunReport {
         try save(latency, "latency.csv")
         try save(SVGChart.lines(
             title: "\(plant.name): online learning at \(Int(rate)) Hz", xLabel: "wall time (s)", yLabel: "return",
-            series: [.init(label: "episode return (stochastic policy)", points: episodes.map { ($0.time, $0.value) }, color: "#1f77b4"),
-                     .init(label: "evaluation (deterministic, reference starts)", points: evaluations.map { ($0.time, $0.value) }, color: "#d62728", dots: true)],
+            series: [.init(label: episodes.contains { $0.missing > 0 } ? "episode return (stochastic policy; steps received)" : "episode return (stochastic policy)",
+                           points: episodes.map { ($0.time, $0.value) }, color: "#1f77b4"),
+                     .init(label: "evaluation (deterministic policy)", points: evaluations.map { ($0.time, $0.value) }, color: "#d62728", dots: true)],
             markers: changes), "learning-curve.svg")
         try save(SVGChart.lines(title: "the agent's \(lossName)", xLabel: "wall time (s)", yLabel: lossName,
                                 series: [.init(label: lossName, points: modelLoss.map { ($0.time, $0.value) }, color: "#9467bd")],
