@@ -15,6 +15,14 @@ public struct Disturbances: Sendable {
     public var sensorNoise: Double = 0
     var generator: Xoshiro256StarStar
 
+    /// The noise generator's state (checkpoints), and a copy that continues from it.
+    public var generatorWords: [UInt64] { generator.words }
+    public mutating func continueGenerator(from words: [UInt64]) -> Bool {
+        guard let g = Xoshiro256StarStar(words: words) else { return false }
+        generator = g
+        return true
+    }
+
     public init(seed: UInt64, actuatorGain: Double = 1, actuatorNoise: Double = 0, sensorNoise: Double = 0) {
         generator = Xoshiro256StarStar(seed: seed)
         self.actuatorGain = actuatorGain

@@ -39,6 +39,7 @@ extension Trainer {
         records += [actingGenerator.record(named: "trainer.acting"), resetGenerator.record(named: "trainer.reset"),
                     wordsRecord("trainer.counters", [environmentSteps, episode, episodeStart].map { UInt64(bitPattern: Int64($0)) }
                                 + [episodeReturn.bitPattern])]
+        if let disturbances { records.append(wordsRecord("trainer.disturbances", disturbances.generatorWords)) }
         return ParameterArchive(records: records + agent.records())
     }
 
@@ -83,6 +84,12 @@ extension Trainer {
         episode = Int(Int64(bitPattern: c[1]))
         episodeStart = Int(Int64(bitPattern: c[2]))
         episodeReturn = Double(bitPattern: c[3])
+        if disturbances != nil {
+            let words = try loadWords("trainer.disturbances", count: 6, from: archive, path: path)
+            guard disturbances!.continueGenerator(from: words) else {
+                throw ParameterArchiveError.valueCountMismatch(path: path, record: "trainer.disturbances", expected: 6, found: 0)
+            }
+        }
         try agent.load(from: archive, path: path)
         plant.reset(using: &resetGenerator)
     }

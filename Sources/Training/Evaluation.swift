@@ -19,10 +19,10 @@ public enum Evaluation {
         }
     }
 
-    /// Mean return over the evaluation starts of training (`Starts.training`).
-    public static func meanReturn(policy: GaussianPolicy, plant: any Plant,
-                                  episodes: Int = EvaluationStarts.defaultEpisodes) -> Double {
-        let r = returns(policy: policy, plant: plant, starts: .training(for: plant, episodes: episodes))
+    /// Mean return over the evaluation starts of training (`Starts.training`), under `conditions`.
+    public static func meanReturn(policy: GaussianPolicy, plant: any Plant, episodes: Int = EvaluationStarts.defaultEpisodes,
+                                  conditions: PlantConditions = PlantConditions()) -> Double {
+        let r = returns(policy: policy, plant: plant, starts: .training(for: plant, episodes: episodes), conditions: conditions)
         return r.reduce(0, +) / Double(r.count)
     }
 
@@ -33,25 +33,34 @@ public enum Evaluation {
     }
 
     /// The return of each episode, in the order of `starts`.
-    public static func returns(policy: GaussianPolicy, plant: any Plant, starts: Starts) -> [Double] {
-        episodes(policy: policy, plant: plant, starts: starts).map(\.totalReturn)
+    public static func returns(policy: GaussianPolicy, plant: any Plant, starts: Starts,
+                               conditions: PlantConditions = PlantConditions()) -> [Double] {
+        episodes(policy: policy, plant: plant, starts: starts, conditions: conditions).map(\.totalReturn)
     }
 
-    /// Each episode's return and final observation, in the order of `starts`.
-    public static func episodes(policy: GaussianPolicy, plant: any Plant, starts: Starts) -> [Episode] {
+    /// Each episode's return and final observation, in the order of `starts`. Under non-nominal
+    /// `conditions` episode k's disturbances are seeded with `disturbanceSeed + k`, so two
+    /// policies evaluated alike meet the same noise.
+    public static func episodes(policy: GaussianPolicy, plant: any Plant, starts: Starts,
+                                conditions: PlantConditions = PlantConditions(), disturbanceSeed: UInt64 = 0xE7A1) -> [Episode] {
         var unused = Xoshiro256StarStar(seed: 0)
         let s = UnsafeMutableBufferPointer<Double>.allocate(capacity: plant.observationSize)
         let f = UnsafeMutableBufferPointer<Float>.allocate(capacity: plant.observationSize)
         let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: plant.actionSize)
         let ad = UnsafeMutableBufferPointer<Double>.allocate(capacity: plant.actionSize)
         defer { s.deallocate(); f.deallocate(); a.deallocate(); ad.deallocate() }
+        var index: UInt64 = 0
         func episode() -> Episode {
             var total = 0.0
+            var disturbances = conditions.isNominal ? nil : conditions.disturbances(seed: disturbanceSeed &+ index)
+            index += 1
             while !plant.isEpisodeOver {
                 plant.observe(into: s)
+                disturbances?.sense(s)
                 for i in 0..<s.count { f[i] = Float(s[i]) }
                 policy.act(UnsafeBufferPointer(f), into: a, deterministic: true, generator: &unused)
                 for i in 0..<a.count { ad[i] = Double(a[i]) }
+                disturbances?.actuate(ad, plant: plant)
                 total += plant.step(action: UnsafeBufferPointer(ad))
             }
             plant.observe(into: s)

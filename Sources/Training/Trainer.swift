@@ -29,6 +29,9 @@ public final class Trainer {
     /// Exploration noise, and the reset distribution.
     var actingGenerator: Xoshiro256StarStar
     var resetGenerator: Xoshiro256StarStar
+    /// The plant's disturbances under `configuration.conditions` (nil when nominal); seeded apart
+    /// from the seed's stream, so nominal runs draw exactly what they always did.
+    var disturbances: Disturbances?
 
     public internal(set) var environmentSteps = 0
     public internal(set) var episode = 0
@@ -72,6 +75,7 @@ public final class Trainer {
         _ = generator.next()
         actingGenerator = Xoshiro256StarStar(seed: generator.next())
         resetGenerator = Xoshiro256StarStar(seed: generator.next())
+        disturbances = configuration.conditions.isNominal ? nil : configuration.conditions.disturbances(seed: configuration.seed ^ 0xD157)
         observation = .allocate(capacity: S)
         actionDouble = .allocate(capacity: A)
         state = .allocate(capacity: S)
@@ -91,8 +95,10 @@ public final class Trainer {
         case episodeEnded(episode: Int, steps: Int, return: Double)
     }
 
+    /// The observation as the sensors report it (sensor noise under `conditions`).
     func observe(into row: UnsafeMutableBufferPointer<Float>) {
         plant.observe(into: observation)
+        disturbances?.sense(observation)
         for i in 0..<plant.observationSize { row[i] = Float(observation[i]) }
     }
 
@@ -104,10 +110,13 @@ public final class Trainer {
         observe(into: state)
         let logProbability = policy.act(UnsafeBufferPointer(state), into: action, deterministic: false, generator: &actingGenerator)
         for i in 0..<plant.actionSize { actionDouble[i] = Double(action[i]) }
+        disturbances?.actuate(actionDouble, plant: plant)
         var r = plant.step(action: UnsafeBufferPointer(actionDouble))
         observe(into: nextState)
         let over = plant.isEpisodeOver
-        // A terminal reward belongs to the last transition, which then ends the return (hand).
+        // A terminal reward belongs to the last transition, which then ends the return (hand);
+        // it is the task's, of the true final state (not the one sensor noise shows).
+        if over && disturbances != nil { plant.observe(into: observation) }
         let terminalReward = over ? plant.terminalReward(observation: UnsafeBufferPointer(observation)) : 0
         r += terminalReward
         let terminal = over && terminalReward != 0
@@ -132,9 +141,10 @@ public final class Trainer {
         return over
     }
 
-    /// Mean return of the deterministic `evaluationPolicy` over the plant's evaluation starts.
-    /// Does not touch the training plant.
+    /// Mean return of the deterministic `evaluationPolicy` over the plant's evaluation starts,
+    /// under `configuration.conditions`. Does not touch the training plant.
     public func evaluate() -> Double {
-        Evaluation.meanReturn(policy: evaluationPolicy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes)
+        Evaluation.meanReturn(policy: evaluationPolicy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes,
+                              conditions: configuration.conditions)
     }
 }

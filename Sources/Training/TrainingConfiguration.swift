@@ -39,11 +39,13 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var evaluationEpisodes = 10
     public var policy = PolicyConfiguration()
     public var hyperparameters = AgentHyperparameters.svg1ER(.init())
+    /// The conditions the plant trains and is evaluated under (nominal by default).
+    public var conditions = PlantConditions()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case plant, algorithm, seed, steps, replayCapacity, evaluationInterval, evaluationEpisodes, policy, hyperparameters
+        case plant, algorithm, seed, steps, replayCapacity, evaluationInterval, evaluationEpisodes, policy, hyperparameters, conditions
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,6 +57,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         evaluationInterval = try c.decode(Int.self, forKey: .evaluationInterval)
         evaluationEpisodes = try c.decode(Int.self, forKey: .evaluationEpisodes)
         policy = try c.decode(PolicyConfiguration.self, forKey: .policy)
+        conditions = try c.decodeIfPresent(PlantConditions.self, forKey: .conditions) ?? PlantConditions()
         hyperparameters = try AgentHyperparameters(c.decode(Algorithm.self, forKey: .algorithm),
                                                    from: c.superDecoder(forKey: .hyperparameters))
     }
@@ -69,6 +72,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try c.encode(evaluationInterval, forKey: .evaluationInterval)
         try c.encode(evaluationEpisodes, forKey: .evaluationEpisodes)
         try c.encode(policy, forKey: .policy)
+        try c.encode(conditions, forKey: .conditions)
         try hyperparameters.encode(to: c.superEncoder(forKey: .hyperparameters))
     }
 
@@ -231,11 +235,15 @@ extension TrainingConfiguration {
                 guard let current = json[key] else {
                     throw ConfigurationError("\(layer.source): unknown field '\(key)'; fields: \(json.keys.sorted().joined(separator: ", "))")
                 }
-                guard key == "policy" || key == "hyperparameters" else { json[key] = value; continue }
+                guard ["policy", "hyperparameters", "conditions"].contains(key) else { json[key] = value; continue }
                 guard var inner = current.object, let given = value.object else {
                     throw ConfigurationError("\(layer.source): '\(key)' must be an object of fields")
                 }
-                let names = key == "policy" ? fieldNames(PolicyConfiguration()) : AgentHyperparameters(defaultsFor: algorithm).fieldNames
+                let names = switch key {
+                case "policy": fieldNames(PolicyConfiguration())
+                case "conditions": fieldNames(PlantConditions())
+                default: AgentHyperparameters(defaultsFor: algorithm).fieldNames
+                }
                 for (name, v) in given.sorted(by: { $0.key < $1.key }) {
                     guard names.contains(name) else {
                         let shown = display("\(key).\(name)", "'\(name)'")
@@ -314,6 +322,10 @@ extension TrainingConfiguration {
             case "steps", "warmupSteps", "updatesPerStep", "modelStepsPerEpisode", "modelStepsPerUpdate", "valueStepsPerUpdate":
                 if !(x >= 0 && x <= 1_000_000_000) { try refuse("a non-negative integer") }
             case "entropyBonus", "klWeight", "preSquashPenalty": if !(x >= 0) { try refuse("non-negative") }
+            // The ranges firmware-sim accepts for the same perturbations (docs/protocol.md).
+            case "actuatorGain": if !(0...10).contains(x) { try refuse("in [0, 10]") }
+            case "actuatorNoise": if !(0...1).contains(x) { try refuse("in [0, 1]") }
+            case "sensorNoise": if !(0...1_000).contains(x) { try refuse("in [0, 1000]") }
             default: break
             }
         }

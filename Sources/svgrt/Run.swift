@@ -45,11 +45,14 @@ struct Run: ParsableCommand {
     @Option(help: "Seconds to run (Ctrl-C stops earlier).")
     var duration = 120.0
 
-    @Option(help: "Actuator noise schedule SECONDS:FRACTION,… e.g. 0:0.05,60:0.25 (fraction of the actuator range).")
+    @Option(help: "Actuator noise: FRACTION of the actuator range, or a schedule SECONDS:FRACTION,… e.g. 0:0.05,60:0.25.")
     var actuatorNoise: String?
 
-    @Option(help: "Actuator gain schedule SECONDS:GAIN,… e.g. 0:1,60:0.6.")
+    @Option(help: "Actuator gain: GAIN, or a schedule SECONDS:GAIN,… e.g. 0:1,60:0.6.")
     var actuatorGain: String?
+
+    @Option(help: "Environment steps of the from-scratch training under each change's new conditions, the level adaptation is measured against (0: none; default: the plant's training budget).")
+    var yardstickSteps: Int?
 
     @Option(help: "Seconds of wall time between evaluations of the published policy (in-process).")
     var evaluateEvery = 5.0
@@ -68,21 +71,38 @@ struct Run: ParsableCommand {
         guard evaluateEvery > 0, evaluateEvery.isFinite else { throw ValidationError("--evaluate-every must be a positive number of seconds") }
     }
 
-    /// "0:0.05,60:0.25" → [(0, 0.05), (60, 0.25)].
-    func parseSchedule(_ text: String?, name: String) throws -> [(Double, Double)] {
+    /// "0:0.05,60:0.25" → [(0, 0.05), (60, 0.25)]; a bare "0.6" → [(0, 0.6)]. Values must be in `range`.
+    func parseSchedule(_ text: String?, name: String, range: ClosedRange<Double>) throws -> [(Double, Double)] {
         guard let text else { return [] }
+        if let constant = Double(text) {
+            guard range.contains(constant) else { throw ValidationError("--\(name) must be in [\(range.lowerBound), \(range.upperBound)] (got \(text))") }
+            return [(0, constant)]
+        }
         return try text.split(separator: ",").map { item in
             let parts = item.split(separator: ":")
             guard parts.count == 2, let t = Double(parts[0]), let v = Double(parts[1]), t >= 0, t.isFinite, v.isFinite else {
                 throw ValidationError("--\(name): '\(item)' is not SECONDS:VALUE (e.g. 60:0.25)")
             }
+            guard range.contains(v) else { throw ValidationError("--\(name): \(v) at \(t) s is outside [\(range.lowerBound), \(range.upperBound)]") }
             return (t, v)
-        }
+        }.sorted { $0.0 < $1.0 }
+    }
+
+    /// The plant's conditions `t` seconds into the run under the schedules.
+    static func conditions(at t: Double, noise: [(Double, Double)], gain: [(Double, Double)]) -> PlantConditions {
+        var c = PlantConditions()
+        for (time, value) in noise where time <= t { c.actuatorNoise = value }
+        for (time, value) in gain where time <= t { c.actuatorGain = value }
+        return c
     }
 
     func run() throws {
-        let noise = try parseSchedule(actuatorNoise, name: "actuator-noise")
-        let gain = try parseSchedule(actuatorGain, name: "actuator-gain")
+        let noise = try parseSchedule(actuatorNoise, name: "actuator-noise", range: 0...1)
+        let gain = try parseSchedule(actuatorGain, name: "actuator-gain", range: 0...10)
+        if connect != nil && !(noise.isEmpty && gain.isEmpty) {
+            throw ValidationError("--actuator-noise and --actuator-gain are applied by the firmware-sim svgrt run starts; with --connect the board sets its own")
+        }
+        if let yardstickSteps, yardstickSteps < 0 { throw ValidationError("--yardstick-steps must not be negative") }
         let output = folder.output ?? "runs/online"
         var extra: [String: JSONValue] = [:]
         if let plant = folder.plant { extra["plant"] = .string(plant) }
@@ -173,7 +193,11 @@ struct Run: ParsableCommand {
 
         // The monitor: progress lines, evaluations, checkpoints. Not real time.
         var episodes: [(time: Double, episode: Int, value: Double, missing: Int)] = []
-        var evaluations: [(time: Double, value: Double)] = []
+        var evaluations: [(time: Double, value: Double, frozen: Double?)] = []
+        // The changes, and the frozen twin of the latest: the policy as it was when it took effect.
+        let changeTimes = Set((noise + gain).map(\.0).filter { $0 > 0 }).sorted()
+        var nextChange = 0
+        var frozen: (since: Double, policy: GaussianPolicy)?
         var modelLoss: [(time: Double, value: Double)] = []
         var lastEvaluation = 0.0, lastCheckpoint = 0.0, lastUpdates = 0, lastUpdateTime = 0.0, lastLossSample = 0.0
         var updatesPerSecond = 0.0
@@ -183,9 +207,14 @@ struct Run: ParsableCommand {
         func evaluateNow(_ t: Double) {
             guard let _ = toMonitor.takeNewest() else { return }
             monitorPolicy.copyPublished(toMonitor.readBlock)
-            let value = Evaluation.meanReturn(policy: monitorPolicy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes)
-            evaluations.append((t, value))
-            log(String(format: "  evaluation at %.0f s: %.1f (deterministic policy)", t, value))
+            let now = Self.conditions(at: t, noise: noise, gain: gain)
+            let value = Evaluation.meanReturn(policy: monitorPolicy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes,
+                                              conditions: now)
+            let twin = frozen.map { Evaluation.meanReturn(policy: $0.policy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes,
+                                                          conditions: now) }
+            evaluations.append((t, value, twin))
+            log(String(format: "  evaluation at %.0f s: %.1f (deterministic policy, %@)", t, value, now.label)
+                + (twin.map { String(format: "; frozen twin since %.0f s: %.1f", frozen!.since, $0) } ?? ""))
         }
         while runInterrupted == 0 {
             let t = Date().timeIntervalSince(start)
@@ -218,6 +247,14 @@ struct Run: ParsableCommand {
                 modelLoss.append((t, Double(Float(bitPattern: learner.lossBits.load(ordering: .relaxed)))))
                 lastLossSample = t
             }
+            if nextChange < changeTimes.count && t >= changeTimes[nextChange] {
+                // A change took effect: freeze the newest policy as its twin.
+                if toMonitor.takeNewest() != nil { monitorPolicy.copyPublished(toMonitor.readBlock) }
+                frozen = (changeTimes[nextChange], GaussianPolicy(copying: monitorPolicy, maxBatch: 1))
+                log(String(format: "svgrt run: at %.0f s the plant changed to %@; policy frozen as the twin", changeTimes[nextChange],
+                           Self.conditions(at: changeTimes[nextChange], noise: noise, gain: gain).label))
+                nextChange += 1
+            }
             if t - lastEvaluation >= evaluateEvery { evaluateNow(t); lastEvaluation = t }
             if folder.checkpointEvery > 0 && t - lastCheckpoint >= folder.checkpointEvery {
                 learner.checkpointRequested.store(true, ordering: .releasing)
@@ -239,9 +276,18 @@ struct Run: ParsableCommand {
             child.stop()
             firmwareSummary = child.summaryLine
         }
-        let changes = noise.filter { $0.0 > 0 }.map { ($0.0, "noise \($0.1)") } + gain.filter { $0.0 > 0 }.map { ($0.0, "gain \($0.1)") }
+        let changes = changeTimes.filter { $0 < elapsed }.map { ($0, Self.conditions(at: $0, noise: noise, gain: gain).label) }
+        // The from-scratch level under each change's conditions.
+        let steps = yardstickSteps ?? TrainingConfiguration.defaults(for: plant).steps
+        var yardsticks: [Double: AdaptationYardstick] = [:]
+        if steps > 0 {
+            for (t, _) in changes {
+                yardsticks[t] = try AdaptationYardstick.level(for: Self.conditions(at: t, noise: noise, gain: gain), configuration: configuration,
+                                                              steps: steps, output: output, log: log)
+            }
+        }
         try RunReport(output: output, plant: trainer.plant, lossName: trainer.agent.lossNames[0], rate: rate, elapsed: elapsed, control: control, learner: learner,
-                      episodes: episodes, evaluations: evaluations, modelLoss: modelLoss, changes: changes,
+                      episodes: episodes, evaluations: evaluations, modelLoss: modelLoss, changes: changes, yardsticks: yardsticks,
                       client: client, firmwareSummary: firmwareSummary).write()
         log("svgrt run: report in \(output)/report.md (learning-curve.svg, latency-*.svg, CSVs, checkpoint.svgp)")
     }

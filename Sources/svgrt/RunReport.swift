@@ -9,9 +9,12 @@ struct RunReport {
     let control: ControlLoop, learner: Learner
     /// Each episode's return (the sum over the steps whose SENSE arrived) and the steps missing.
     let episodes: [(time: Double, episode: Int, value: Double, missing: Int)]
-    let evaluations: [(time: Double, value: Double)]
+    /// The adapting policy's evaluations, and its frozen twin's (the policy at the latest change) under the same conditions.
+    let evaluations: [(time: Double, value: Double, frozen: Double?)]
     let modelLoss: [(time: Double, value: Double)]
     let changes: [(Double, String)]
+    /// The from-scratch level under each change's conditions, by change time.
+    let yardsticks: [Double: AdaptationYardstick]
     let client: PlantClient
     let firmwareSummary: String
 
@@ -43,13 +46,37 @@ struct RunReport {
             + modelText
     }
 
+    /// The adapting policy against its frozen twin after the change at `t` (until `end`): the mean
+    /// of each over the evaluations of the last 30 s of the window, the gap, and when the adapting
+    /// policy came within 10 % of the from-scratch level.
+    func twinComparison(from t: Double, to end: Double) -> String {
+        let window = evaluations.filter { $0.time > t && $0.time < end }
+        guard let last = window.last else { return "no evaluation after the change" }
+        let tail = window.filter { $0.time >= last.time - 30 }
+        let adapting = tail.map(\.value).reduce(0, +) / Double(tail.count)
+        let twins = tail.compactMap(\.frozen)
+        var text = String(format: "adapting %.1f", adapting)
+        if !twins.isEmpty {
+            let twin = twins.reduce(0, +) / Double(twins.count)
+            text += String(format: ", frozen twin %.1f (adapting %@ by %.1f) over the last %.0f s", twin, adapting >= twin ? "ahead" : "behind",
+                           abs(adapting - twin), last.time - tail[0].time)
+        }
+        if let y = yardsticks[t] {
+            let target = y.level - 0.1 * abs(y.level)
+            let reached = window.first { $0.value >= target }
+            text += String(format: "; from-scratch level %.1f (`%@`): ", y.level, y.command)
+                + (reached.map { String(format: "adapting within 10 %% of it after %.0f s", $0.time - t) } ?? "adapting not within 10 % of it by the end")
+        }
+        return text
+    }
+
     func write() throws {
         func save(_ text: String, _ name: String) throws {
             try text.write(toFile: output + "/" + name, atomically: true, encoding: .utf8)
         }
         try save("time_s,episode,return,steps_missing\n" + episodes.map { "\($0.time),\($0.episode),\($0.value),\($0.missing)" }.joined(separator: "\n") + "\n",
                  "episodes.csv")
-        try save("time_s,evaluation_return\n" + evaluations.map { "\($0.time),\($0.value)" }.joined(separator: "\n") + "\n",
+        try save("time_s,evaluation_return,frozen_twin_return\n" + evaluations.map { "\($0.time),\($0.value),\($0.frozen.map { "\($0)" } ?? "")" }.joined(separator: "\n") + "\n",
                  "evaluations.csv")
         try save("time_s,\(lossName)\n" + modelLoss.map { "\($0.time),\($0.value)" }.joined(separator: "\n") + "\n", "model-loss.csv")
         var latency = "histogram,bucket_ns,count\n"
@@ -61,7 +88,14 @@ struct RunReport {
             title: "\(plant.name): online learning at \(Int(rate)) Hz", xLabel: "wall time (s)", yLabel: "return",
             series: [.init(label: episodes.contains { $0.missing > 0 } ? "episode return (stochastic policy; steps received)" : "episode return (stochastic policy)",
                            points: episodes.map { ($0.time, $0.value) }, color: "#1f77b4"),
-                     .init(label: "evaluation (deterministic policy)", points: evaluations.map { ($0.time, $0.value) }, color: "#d62728", dots: true)],
+                     .init(label: "evaluation (deterministic policy)", points: evaluations.map { ($0.time, $0.value) }, color: "#d62728", dots: true)]
+                + (evaluations.contains { $0.frozen != nil }
+                    ? [.init(label: "frozen twin (the policy at the latest change)", points: evaluations.compactMap { e in e.frozen.map { (e.time, $0) } },
+                             color: "#7f7f7f", dots: true)] : [])
+                + changes.compactMap { t, label in
+                    yardsticks[t].map { y in .init(label: "from scratch under \(label) (\(String(format: "%.1f", y.level)))",
+                                                 points: [(t, y.level), (elapsed, y.level)], color: "#2ca02c") }
+                },
             markers: changes), "learning-curve.svg")
         try save(SVGChart.lines(title: "the agent's \(lossName)", xLabel: "wall time (s)", yLabel: lossName,
                                 series: [.init(label: lossName, points: modelLoss.map { ($0.time, $0.value) }, color: "#9467bd")],
@@ -95,7 +129,10 @@ struct RunReport {
             md += "| evaluation | " + String(format: "last %.1f", last.value) + " |\n"
         }
         if !firmwareSummary.isEmpty { md += "| plant | \(firmwareSummary) |\n" }
-        for (t, label) in changes { md += "| change at \(Int(t)) s (\(label)) | \(adaptation(at: t)) |\n" }
+        for (k, (t, label)) in changes.enumerated() {
+            md += "| change at \(Int(t)) s (\(label)) | \(adaptation(at: t)) |\n"
+            md += "| after it: adapting vs frozen twin | \(twinComparison(from: t, to: k + 1 < changes.count ? changes[k + 1].0 : .infinity)) |\n"
+        }
         md += "\n![model NLL](model-loss.svg)\n\n![wakeup](latency-wakeup.svg)\n\n![compute](latency-compute.svg)\n\n![cycle](latency-cycle.svg)\n"
         try save(md, "report.md")
     }

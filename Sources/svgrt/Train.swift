@@ -28,6 +28,15 @@ struct Train: ParsableCommand {
     @Option(help: "Episodes per evaluation (seeded resets; the pendulum always uses its 10 reference starts).")
     var evaluationEpisodes: Int?
 
+    @Option(help: "Train under an actuator gain (1 nominal, 0.6 a weak motor), as firmware-sim's --actuator-gain.")
+    var actuatorGain: Double?
+
+    @Option(help: "Train under actuator noise (standard deviation as a fraction of the actuator range).")
+    var actuatorNoise: Double?
+
+    @Option(help: "Train under sensor noise (standard deviation in observation units).")
+    var sensorNoise: Double?
+
     @Flag(help: "Print the effective configuration as JSON and exit.")
     var printConfig = false
 
@@ -40,9 +49,16 @@ struct Train: ParsableCommand {
         if let steps { extra["steps"] = .int(Int64(steps)) }
         if let evaluationInterval { extra["evaluationInterval"] = .int(Int64(evaluationInterval)) }
         if let evaluationEpisodes { extra["evaluationEpisodes"] = .int(Int64(evaluationEpisodes)) }
+        var conditions: [String: JSONValue] = [:]
+        if let actuatorGain { conditions["actuatorGain"] = .double(actuatorGain) }
+        if let actuatorNoise { conditions["actuatorNoise"] = .double(actuatorNoise) }
+        if let sensorNoise { conditions["sensorNoise"] = .double(sensorNoise) }
+        if !conditions.isEmpty { extra["conditions"] = .object(conditions) }
         let base = try folder.resume.map { [try TrainingConfiguration.Layer.file($0 + "/config.json")] } ?? []
         let c = try agent.resolve(base: base, extra: extra, extraNames: ["steps": "--steps", "evaluationInterval": "--evaluation-interval",
-                                                                        "evaluationEpisodes": "--evaluation-episodes", "seed": "--seed"])
+                                                                        "evaluationEpisodes": "--evaluation-episodes", "seed": "--seed",
+                                                                        "conditions.actuatorGain": "--actuator-gain", "conditions.actuatorNoise": "--actuator-noise",
+                                                                        "conditions.sensorNoise": "--sensor-noise"])
         if printConfig {
             print(try c.jsonText(), terminator: "")
             return

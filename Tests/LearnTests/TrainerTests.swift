@@ -34,10 +34,10 @@ final class TrainerTests: XCTestCase {
     /// A run checkpointed at an episode boundary and resumed in a new trainer continues exactly
     /// as the uninterrupted run: same parameters, optimiser state, replay and returns.
     func testResumeFromCheckpointIsBitExact() throws {
-        for (algorithm, averaging) in [(Algorithm.svg1ER, 0.0), (.svg1, 0), (.svgInfinity, 0), (.planner, 0), (.svg0, 0),
-                                       (.svgInfinity, 0.3)] {
+        for (algorithm, averaging, noise) in [(Algorithm.svg1ER, 0.0, 0.0), (.svg1, 0, 0), (.svgInfinity, 0, 0), (.planner, 0, 0), (.svg0, 0, 0),
+                                              (.svgInfinity, 0.3, 0), (.svg1ER, 0, 0.1)] {
             let c = try configuration("pendulum", algorithm, policy: ["averaging": .double(averaging)],
-                                      fields: ["replayCapacity": .int(2_000)])
+                                      fields: ["replayCapacity": .int(2_000), "conditions": .object(["actuatorNoise": .double(noise)])])
             let path = NSTemporaryDirectory() + "svgrt-resume-\(UUID().uuidString).svgp"
             defer { try? FileManager.default.removeItem(atPath: path) }
             let original = try Trainer(c)
@@ -255,3 +255,32 @@ final class LegacyConfigurationTests: XCTestCase {
         }
     }
 }
+
+/// Training and evaluating under plant conditions (gain, actuator and sensor noise): nominal
+/// conditions change nothing; others change what the plant does, seeded, the same for every
+/// policy evaluated alike.
+final class PlantConditionsTests: XCTestCase {
+    func testConditionsReachTrainingAndEvaluation() throws {
+        let nominal = try Trainer(try configuration("pendulum"))
+        let explicit = try Trainer(try configuration("pendulum", fields: ["conditions": .object(["actuatorGain": .double(1)])]))
+        let weak = try Trainer(try configuration("pendulum", fields: ["conditions": .object(["actuatorGain": .double(0.6), "actuatorNoise": .double(0.1)])]))
+        var a: [Double] = [], b: [Double] = [], w: [Double] = []
+        while nominal.episode < 2 {
+            nominal.step { if case let .episodeEnded(_, _, r) = $0 { a.append(r) } }
+            explicit.step { if case let .episodeEnded(_, _, r) = $0 { b.append(r) } }
+            weak.step { if case let .episodeEnded(_, _, r) = $0 { w.append(r) } }
+        }
+        XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern), "nominal conditions changed the run")
+        XCTAssertNotEqual(a, w, "a weak, noisy motor changed nothing")
+        let plant = PlantRegistry.make("pendulum")!
+        let conditions = PlantConditions(actuatorGain: 0.6, actuatorNoise: 0.1)
+        let once = Evaluation.meanReturn(policy: nominal.policy, plant: plant, conditions: conditions)
+        XCTAssertEqual(once.bitPattern, Evaluation.meanReturn(policy: nominal.policy, plant: plant, conditions: conditions).bitPattern,
+                       "the same policy under the same conditions gives the same evaluation")
+        XCTAssertNotEqual(once, Evaluation.meanReturn(policy: nominal.policy, plant: plant))
+        XCTAssertThrowsError(try configuration("pendulum", fields: ["conditions": .object(["actuatorGain": .double(-1)])])) { error in
+            XCTAssertTrue("\(error)".contains("conditions.actuatorGain must be in [0, 10]"), "\(error)")
+        }
+    }
+}
+
