@@ -37,6 +37,7 @@ extension MLP {
         }
     }
 
+    #if canImport(Glibc) || canImport(Musl)
     /// Writes this network alone to `path` (atomically) as the record "network".
     public func writeParameters(to path: String) throws(ParameterArchiveError) {
         try ParameterArchive(records: [parameterRecord(named: "network")]).write(to: path)
@@ -47,4 +48,5 @@ extension MLP {
         let archive = try ParameterArchive.read(from: path)
         try loadParameters(from: archive.record(named: "network", in: path), path: path)
     }
+    #endif
 }

@@ -46,7 +46,7 @@ public struct ParameterArchive: Equatable, Sendable {
     /// The record called `name`, or `ParameterArchiveError.missingRecord`.
     public func record(named name: String, in path: String = "<memory>") throws(ParameterArchiveError) -> Record {
         guard let record = records.first(where: { $0.name == name }) else {
-            throw .missingRecord(path: path, name: name, available: records.map(\.name))
+            throw .missingRecord(path: path, name: name, available: records.map { $0.name })
         }
         return record
     }
@@ -128,6 +128,8 @@ public struct ParameterArchive: Equatable, Sendable {
 
     // MARK: Files
 
+    // File I/O needs a C library (absent on a bare Embedded Swift target, where the archive is bytes only).
+    #if canImport(Glibc) || canImport(Musl)
     /// Writes the archive to `path` atomically (temporary file, fsync, rename, fsync directory).
     public func write(to path: String) throws(ParameterArchiveError) {
         let bytes = encoded()
@@ -182,6 +184,7 @@ public struct ParameterArchive: Equatable, Sendable {
         }
         return try decode(bytes, path: path)
     }
+    #endif
 }
 
 private func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {

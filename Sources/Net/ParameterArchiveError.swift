@@ -20,7 +20,11 @@ public enum ParameterArchiveError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .io(path, operation, code):
+            #if canImport(Glibc) || canImport(Musl)
             return "\(path): cannot \(operation): \(String(cString: strerror(code)))"
+            #else
+            return "\(path): cannot \(operation): error \(code)"
+            #endif
         case let .truncated(path, needed, available, field):
             return "\(path): file is truncated: \(field) needs \(needed) bytes but only \(available) remain"
         case let .badMagic(path):
