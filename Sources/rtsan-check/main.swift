@@ -91,7 +91,8 @@ func runCheck() throws {
     guard control.cycles == cycles, updates > 0, control.policyVersion > 1 else {
         fail("the check did not exercise the loop: \(control.cycles) cycles, \(updates) learner updates, policy v\(control.policyVersion)")
     }
-    print("rtsan-check: \(control.cycles) control cycles in \(sectionsEntered) real-time sections (\(control.safeActions) safe actions), "
+    print("rtsan-check: \(control.cycles) control cycles in \(sectionsEntered) real-time sections (\(control.safeActions) safe actions, "
+          + "\(control.plantRestarts) re-handshakes, \(control.failedHandshakes) failed), "
           + "learner \(updates) updates, policy v\(control.policyVersion): RealtimeSanitizer reported nothing")
 }
 
