@@ -5,6 +5,7 @@
 // Only what Embedded Swift accepts: no existentials, no Foundation, no key paths.
 import Checksum
 import Net
+import Policy
 
 @main struct CrossArchDriver {
     static func line(_ name: String, _ values: [UInt64]) {
@@ -72,6 +73,23 @@ import Net
         let adam = Adam(for: net, learningRate: 1e-3)
         adam.clipAndStep(parameters: net.parameters, gradients: net.gradients, maxNorm: 1)
         floats("adam.step.parameters", UnsafeBufferPointer(start: net.parameters.base, count: net.parameters.count))
+
+        // The policy's act step (squashed mean, learned σ): deterministic and sampled actions and
+        // their log-densities, batch 1, 8 observations → 2 actions in [−2, 2].
+        var policyInit = Xoshiro256StarStar(seed: 11)
+        let policy = GaussianPolicy(observationSize: 8, actionSize: 2, hidden: [100, 100], maxBatch: 1, initialStd: 0.8,
+                                    learningRate: 1e-3, actionLow: [-2, -2], actionHigh: [2, 2], generator: &policyInit)
+        var acting = Xoshiro256StarStar(seed: 12)
+        var acts: [Float] = []
+        let observation = UnsafeMutableBufferPointer<Float>.allocate(capacity: 8)
+        let action = UnsafeMutableBufferPointer<Float>.allocate(capacity: 2)
+        for k in 0..<64 {
+            for i in 0..<8 { observation[i] = Float(acting.nextGaussian()) }
+            let logDensity = policy.act(UnsafeBufferPointer(observation), into: action, deterministic: k % 2 == 0, generator: &acting)
+            acts += [action[0], action[1], logDensity]
+        }
+        observation.deallocate(); action.deallocate()
+        acts.withUnsafeBufferPointer { floats("policy.act", $0) }
 
         // The parameter archive's bytes and their CRC-32C.
         let bytes = ParameterArchive(records: [net.parameterRecord(named: "policy"), value.parameterRecord(named: "value")]).encoded()

@@ -2,6 +2,8 @@ import Checksum
 import Net
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(CrossArchLibm)
+import CrossArchLibm  // expf and logf for scripts/aarch64-check's bare Embedded Swift build
 #endif
 
 /// The re-parameterised Gaussian policy (docs/algorithms.md eqs. 1–2): a = μ_θ(s) + σ ⊙ η, η ~ N(0, I), with log σ
