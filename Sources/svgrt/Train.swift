@@ -74,9 +74,10 @@ struct Train: ParsableCommand {
         guard trainer.environmentSteps < c.steps else {
             throw ValidationError("nothing to do: the run is at \(trainer.environmentSteps) steps and --steps is \(c.steps)")
         }
-        // The folder is written only once the run is known to start.
+        // The folder is created once the run is known to start; config.json is written with the
+        // first checkpoint (a run that fails before it leaves an existing folder as it was).
         try RunFolder.create(output)
-        try RunFolder.write(try c.jsonText(), to: output + "/config.json")
+        let configText = try c.jsonText()
         var lastCheckpoint = Date()
         var checkpointError: Error?
         trainer.atEpisodeBoundary = { t in
@@ -84,6 +85,7 @@ struct Train: ParsableCommand {
             let due = folder.checkpointEvery > 0 && Date().timeIntervalSince(lastCheckpoint) >= folder.checkpointEvery
             guard due || last else { return }
             do {
+                try RunFolder.write(configText, to: output + "/config.json")
                 try t.writeCheckpoint(to: output + "/checkpoint.svgp")
                 try curve.write(to: output + "/curve.csv")
             } catch { checkpointError = error }
@@ -117,6 +119,7 @@ struct Train: ParsableCommand {
             }
         }
         try curve.write(to: output + "/curve.csv")
+        try RunFolder.write(configText, to: output + "/config.json")
         if let checkpointError { throw checkpointError }
         let seconds = Date().timeIntervalSince(start)
         let taken = c.steps - startSteps
