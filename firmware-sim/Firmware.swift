@@ -127,9 +127,13 @@ final class Firmware {
         faults.transmit(UnsafeRawBufferPointer(rebasing: tx[0..<n]), via: transport, now: monotonicMicroseconds())
     }
 
+    /// Whether the last observation recorded was finite (a plant that diverged is reset).
+    var stateFinite = true
+
     /// Observes the plant (sensor noise included) into the delay line.
     func recordObservation() {
         plant.observe(into: observation)
+        stateFinite = observation.allSatisfy(\.isFinite)
         disturbances.sense(observation)
         historyNewest = (historyNewest + 1) % Self.historyDepth
         let base = historyNewest * plant.observationSize
@@ -139,8 +143,7 @@ final class Firmware {
     /// Sends the SENSE of the current tick: delayed, stuck or dropped as configured. A plant whose
     /// state stopped being finite is reset instead (FAULT 4, detail 0): no NaN or Inf leaves it.
     func sendSense() {
-        plant.observe(into: observation)
-        if !lastReward.isFinite || !observation.allSatisfy(\.isFinite) {
+        if !lastReward.isFinite || !stateFinite {
             counters.divergedResets += 1
             send(.fault) { Messages.writeFault(&$0, code: .badReset, detail: 0) }
             _ = resetPlant(.seeded(generator.next()))

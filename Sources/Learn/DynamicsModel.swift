@@ -119,6 +119,18 @@ public final class DynamicsModel {
         return trainStep(batch: n, delta: deltas.base, deltaStride: S, clipNorm: clipNorm)
     }
 
+    /// `steps` NLL steps (eq. 4), each on a fresh minibatch of `batch.capacity` replay
+    /// transitions drawn with `generator`. Returns the last step's loss (nil when `steps` is 0).
+    public func fit(steps: Int, from replay: ReplayBuffer, batch: Minibatch, generator: inout Xoshiro256StarStar,
+                    clipNorm: Float) -> Float? {
+        var loss: Float?
+        for _ in 0..<steps {
+            batch.sample(batch.capacity, from: replay, generator: &generator)
+            loss = fitStep(batch, clipNorm: clipNorm)
+        }
+        return loss
+    }
+
     /// The VJP v · (μ̂_s, μ̂_a) for the first `batch` samples of the last `forward`, with the
     /// cotangent of sample b's predicted change at `cotangent + b * cotangentStride`.
     /// Result in `inputGradient` rows (stride `inputStride`). No parameter gradients.

@@ -41,10 +41,8 @@ public final class Planner: Agent {
     public func endEpisode(length: Int) {
         let h = hyperparameters
         // 1. The model (eq. 4).
-        for _ in 0..<(h.modelStepsPerEpisode ?? length) {
-            batch.sample(h.batchSize, from: replay, generator: &generator)
-            modelLoss = model.fitStep(batch, clipNorm: h.clipNorm)
-        }
+        modelLoss = model.fit(steps: h.modelStepsPerEpisode ?? length, from: replay, batch: batch, generator: &generator,
+                              clipNorm: h.clipNorm) ?? modelLoss
         // 2. Policy steps along simulated trajectories from the episode's first state.
         let start = replay.state(replay.index(age: length - 1))
         for _ in 0..<h.policyStepsPerEpisode {

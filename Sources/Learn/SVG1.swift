@@ -76,10 +76,7 @@ public final class SVG1: Agent {
     public func endEpisode(length: Int) {
         let h = hyperparameters, fitSteps = h.modelStepsPerEpisode ?? length
         // 1. The model (eq. 4).
-        for _ in 0..<fitSteps {
-            batch.sample(h.batchSize, from: replay, generator: &generator)
-            modelLoss = model.fitStep(batch, clipNorm: h.clipNorm)
-        }
+        modelLoss = model.fit(steps: fitSteps, from: replay, batch: batch, generator: &generator, clipNorm: h.clipNorm) ?? modelLoss
         // 2. The critic (eqs. 11–13).
         for _ in 0..<fitSteps {
             batch.sample(h.batchSize, from: replay, generator: &generator)

@@ -98,8 +98,7 @@ public final class SVG1ER: Agent {
 
     /// Step 1: the model's NLL (eq. 4) on a replay minibatch.
     public func modelStep() {
-        batch.sample(hyperparameters.batchSize, from: replay, generator: &generator)
-        modelLoss = model.fitStep(batch, clipNorm: hyperparameters.clipNorm)
+        modelLoss = model.fit(steps: 1, from: replay, batch: batch, generator: &generator, clipNorm: hyperparameters.clipNorm) ?? modelLoss
     }
 
     /// Step 2: one fitted value step (eq. 11), importance-weighted with the current policy (eq. 13).

@@ -60,10 +60,8 @@ public final class SVGInfinity: Agent {
     public func endEpisode(length: Int) {
         let h = hyperparameters, S = replay.stateSize, A = replay.actionSize
         // 1. The model (eq. 4).
-        for _ in 0..<(h.modelStepsPerEpisode ?? length) {
-            batch.sample(h.batchSize, from: replay, generator: &generator)
-            modelLoss = model.fitStep(batch, clipNorm: h.clipNorm)
-        }
+        modelLoss = model.fit(steps: h.modelStepsPerEpisode ?? length, from: replay, batch: batch, generator: &generator,
+                              clipNorm: h.clipNorm) ?? modelLoss
         // 2. Policy steps along the real episode (eqs. 6–8).
         let first = replay.index(age: length - 1)
         segment.take(first..<(first + length), from: replay)

@@ -17,6 +17,8 @@ public final class PlantClient {
     /// Set when the plant answered FAULT 2 "handshake required" (it restarted); cleared by the
     /// next successful handshake.
     public private(set) var handshakeRequested = false
+    /// The plant's episode length (steps), from its HELLO reply; 0 before the handshake.
+    public private(set) var episodeLength = 0
 
     /// The last accepted SENSE.
     public private(set) var observation: UnsafeMutableBufferPointer<Float>
@@ -179,6 +181,7 @@ public final class PlantClient {
                     lastAction.initialize(repeating: 0)
                 }
                 plant = description
+                episodeLength = description.episodeLength
                 return description
             }
             counters.timeouts += 1

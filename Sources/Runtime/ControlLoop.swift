@@ -244,10 +244,11 @@ public final class ControlLoop: @unchecked Sendable {
                 // A new episode began (its first SENSE, or a step index that went back because that
                 // SENSE was lost) while the last one was open: its final SENSE was lost, and it
                 // ended all the same.
-                if (flags.contains(.episodeStart) || step < lastRewardStep) && episodeSteps > 0 {
-                    reportEpisode(closed: .ended, steps: client.plant.map { Int($0.episodeLength) })
+                let newEpisode = flags.contains(.episodeStart) || step < lastRewardStep
+                if newEpisode {
+                    if episodeSteps > 0 { reportEpisode(closed: .ended, steps: client.episodeLength) }
+                    lastRewardStep = 0
                 }
-                if flags.contains(.episodeStart) || step < lastRewardStep { lastRewardStep = 0 }
                 // Every step's reward counts once towards the return, contiguous or not.
                 if !flags.contains(.episodeStart) && step > 0 && step != lastRewardStep {
                     episodeReturn += client.reward

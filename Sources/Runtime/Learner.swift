@@ -24,6 +24,8 @@ public final class Learner: @unchecked Sendable {
 
     public let options: Options
     public let agent: any Agent
+    /// The agent's replay, and its schedule, read once.
+    let replay: ReplayBuffer
     let updatesPerStep: Int, warmup: Int, reportsSecondLoss: Bool
     public let ring: SPSCRing
     /// Where the control thread reads the policy, and where the main thread's monitor does.
@@ -49,6 +51,7 @@ public final class Learner: @unchecked Sendable {
         }
         self.options = options
         self.agent = agent
+        replay = agent.replay
         self.updatesPerStep = updatesPerStep
         self.warmup = warmup
         reportsSecondLoss = agent.lossNames.count > 1
@@ -77,7 +80,6 @@ public final class Learner: @unchecked Sendable {
     public func drain() -> Int {
         var moved = 0
         let S = record.stateSize, A = record.actionSize
-        let replay = agent.replay
         while ring.pop(into: scratch) {
             replay.add(
                 state: UnsafeBufferPointer(start: scratch, count: S),
@@ -104,7 +106,7 @@ public final class Learner: @unchecked Sendable {
                 checkpointRequested.store(false, ordering: .releasing)
             }
             let allowed = transitions.load(ordering: .relaxed) * updatesPerStep
-            if agent.replay.count >= max(warmup, 1) && updates.load(ordering: .relaxed) < allowed {
+            if replay.count >= max(warmup, 1) && updates.load(ordering: .relaxed) < allowed {
                 let begin = ControlLoop.now()
                 agent.update()
                 let u = updates.add(1, ordering: .relaxed).newValue
