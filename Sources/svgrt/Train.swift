@@ -74,8 +74,9 @@ struct Train: ParsableCommand {
         guard trainer.environmentSteps < c.steps else {
             throw ValidationError("nothing to do: the run is at \(trainer.environmentSteps) steps and --steps is \(c.steps)")
         }
-        // The folder is created once the run is known to start; config.json is written with the
-        // first checkpoint (a run that fails before it leaves an existing folder as it was).
+        // The folder is created once the run is known to start; config.json and curve.csv are
+        // written with each checkpoint (a run that fails before its first leaves an existing
+        // folder byte for byte as it was; rows past a checkpoint would be dropped on resume anyway).
         try RunFolder.create(output)
         let configText = try c.jsonText()
         var lastCheckpoint = Date()
@@ -115,7 +116,6 @@ struct Train: ParsableCommand {
                 curve.add(steps: trainer.environmentSteps, episode: trainer.episode, evaluation: value, seconds: Date().timeIntervalSince(start))
                 let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.dimensionStd($0)) }.joined(separator: " ")
                 log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), \(losses()))")
-                try curve.write(to: output + "/curve.csv")
             }
         }
         try curve.write(to: output + "/curve.csv")

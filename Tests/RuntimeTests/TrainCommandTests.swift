@@ -100,4 +100,23 @@ final class TrainCommandTests: XCTestCase {
         let chart = try String(contentsOfFile: out + "/learning-curve.svg", encoding: .utf8)
         XCTAssertTrue(chart.contains("hand parked on its target, ball ignored"), "the chart lacks the yardstick")
     }
+
+    /// A resumed run killed before its first checkpoint leaves the folder byte for byte as it was.
+    func testRunKilledBeforeItsFirstCheckpointLeavesTheFolderAsItWas() throws {
+        let run = folder + "/killed"
+        XCTAssertEqual(try svgrt(["train", "--steps", "400", "--output", run]).status, 0)
+        let files = ["config.json", "curve.csv", "checkpoint.svgp", "report.md"]
+        func contents() throws -> [Data] { try files.map { try Data(contentsOf: URL(fileURLWithPath: run + "/" + $0)) } }
+        let before = try contents()
+        let process = Process()
+        process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
+        process.arguments = ["train", "--resume", run, "--steps", "1000000", "--output", run]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(1_500_000)  // evaluations happen; the first checkpoint is 60 s away
+        process.terminate()
+        process.waitUntilExit()
+        XCTAssertEqual(try contents(), before, "the killed run changed the folder")
+    }
 }
+
