@@ -77,7 +77,10 @@ let package = Package(
         .target(name: "Checksum"),
         .target(name: "Random"),
         .target(name: "Net", dependencies: ["_NetShims", "Checksum", "Random"], swiftSettings: simdSwiftSettings),
-        .target(name: "Plants", dependencies: ["Random"]),
+        // The MuJoCo C library, opened at run time; compiled against the headers scripts/setup-mujoco
+        // links at .mujoco/include (without them the MuJoCo plants say they are unavailable).
+        .target(name: "_MuJoCo", cSettings: [.headerSearchPath("../../.mujoco/include")], linkerSettings: [.linkedLibrary("dl")]),
+        .target(name: "Plants", dependencies: ["Random", "_MuJoCo"]),
         .target(name: "Learn", dependencies: ["Net", "Checksum"], swiftSettings: simdSwiftSettings),
         .target(name: "Training", dependencies: ["Learn", "Plants", "Net"]),
         .executableTarget(

@@ -157,6 +157,7 @@ final class Firmware {
             for i in 0..<plant.observationSize { outgoing[i] = history[slot * plant.observationSize + i] }
         }
         if plant.isEpisodeOver { flags.insert(.episodeEnd) }
+        if plant.isTerminated { flags.insert(.terminated) }
         if episodeStart { flags.insert(.episodeStart) }
         if watchdogTripped { flags.insert(.watchdogTripped) }
         let step = UInt32(plant.stepIndex), reward = lastReward

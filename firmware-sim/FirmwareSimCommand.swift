@@ -84,9 +84,7 @@ struct FirmwareSim: ParsableCommand {
     var exitOnBye = false
 
     func validate() throws {
-        guard PlantRegistry.names.contains(plant) else {
-            throw ValidationError("unknown plant '\(plant)'; known: \(PlantRegistry.names.joined(separator: ", "))")
-        }
+        do { try PlantRegistry.check(plant) } catch { throw ValidationError(error.description) }
         guard ["realtime", "lockstep"].contains(mode) else { throw ValidationError("--mode is realtime or lockstep, not '\(mode)'") }
         guard ["udp", "serial"].contains(transport) else { throw ValidationError("--transport is udp or serial, not '\(transport)'") }
         guard transport == "udp" || device != nil else { throw ValidationError("--transport serial needs --device") }
@@ -122,7 +120,7 @@ struct FirmwareSim: ParsableCommand {
                                    delayMicroseconds: Int(delayMs * 1000), seed: seed &+ 0x5EED)
         let disturbances = Disturbances(seed: seed &+ 0xD15, actuatorGain: actuatorGain, actuatorNoise: actuatorNoise,
                                         sensorNoise: sensorNoise)
-        let firmware = Firmware(plant: PlantRegistry.make(plant)!, transport: link, options: options, faults: faults,
+        let firmware = Firmware(plant: try PlantRegistry.plant(named: plant), transport: link, options: options, faults: faults,
                                 disturbances: disturbances, schedule: try Schedule(schedule))
         firmware.observationDelayTicks = observationDelay
         firmware.dropObservationProbability = dropObservation

@@ -57,10 +57,13 @@ func checkFinite(_ frames: [[UInt8]], observationSize: Int) {
     }
 }
 
+/// Every plant that can be made here (the MuJoCo tasks too where the library loads).
+let availablePlants = PlantRegistry.availableNames
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDatagrams(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size >= 1 else { return 0 }
-    let names = PlantRegistry.names
+    let names = availablePlants
     let plant = PlantRegistry.make(names[Int(data[0]) % names.count])!
     var options = Firmware.Options()
     options.realTime = data[0] & 0x80 != 0

@@ -30,7 +30,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
 public struct FrameFlags: OptionSet, Sendable, Hashable {
     public let rawValue: UInt16
     public init(rawValue: UInt16) { self.rawValue = rawValue }
-    /// SENSE: the episode ended with this observation (terminal or out of steps).
+    /// SENSE: the episode ended with this observation (terminated, see `terminated`, or out of steps).
     public static let episodeEnd = FrameFlags(rawValue: 1 << 0)
     /// SENSE: the firmware's watchdog tripped; actuators are at zero.
     public static let watchdogTripped = FrameFlags(rawValue: 1 << 1)
@@ -40,6 +40,10 @@ public struct FrameFlags: OptionSet, Sendable, Hashable {
     public static let episodeStart = FrameFlags(rawValue: 1 << 3)
     /// SENSE: a FAULT is active on the firmware.
     public static let faultActive = FrameFlags(rawValue: 1 << 4)
+    /// SENSE (with `episodeEnd`): the episode ended in a terminal state (a fall; gymnasium's
+    /// `terminated`), so no value is bootstrapped past this observation. `episodeEnd` without it
+    /// is a truncation (the time limit): the observation's value still counts.
+    public static let terminated = FrameFlags(rawValue: 1 << 5)
 }
 
 /// A decoded, checksum-verified header; the payload is `payloadLength` bytes from offset 20.

@@ -31,6 +31,14 @@ public protocol Plant: AnyObject {
     var actionHigh: [Double] { get }
     /// Steps taken since the last reset.
     var stepIndex: Int { get }
+    /// Whether the last step reached a terminal state (gymnasium's `terminated`: a fall, a pole
+    /// past its limit): the episode ends there and nothing is bootstrapped past it. Running out
+    /// of steps (`stepIndex == episodeLength`) is a truncation, not a termination.
+    var isTerminated: Bool { get }
+    /// Whether `reward(observation:action:)` equals what `step` returns. False where the task's
+    /// reward needs what the observation lacks (a MuJoCo walker's x position): `reward` is then
+    /// the learner's differentiable model of it.
+    var rewardIsExact: Bool { get }
 
     /// Draws an initial state from the task's reset distribution.
     func reset(using generator: inout Xoshiro256StarStar)
@@ -70,6 +78,8 @@ extension Plant {
     public var successMeaning: String { "" }
     public var referenceStarts: [[Double]]? { nil }
     public var yardsticks: [(name: String, return: Double)] { [] }
+    public var isTerminated: Bool { false }
+    public var rewardIsExact: Bool { true }
     public func terminalReward(observation: UnsafeBufferPointer<Double>) -> Double { 0 }
     public func terminalRewardGradient(observation: UnsafeBufferPointer<Double>, dObservation: UnsafeMutableBufferPointer<Double>) {
         for i in 0..<dObservation.count { dObservation[i] = 0 }
@@ -80,20 +90,32 @@ extension Plant {
         min(max(value, actionLow[i]), actionHigh[i])
     }
 
-    /// Whether the current episode has run its length.
-    public var isEpisodeOver: Bool { stepIndex >= episodeLength }
+    /// Whether the current episode is over: terminated, or run its length (truncated).
+    public var isEpisodeOver: Bool { isTerminated || stepIndex >= episodeLength }
 
     /// The largest actuator half-range, (high − low)/2 over the action dimensions: the scale of
     /// the initial exploration σ and of the σ floor.
     public var largestActionHalfRange: Double { zip(actionLow, actionHigh).map { ($1 - $0) / 2 }.max() ?? 1 }
 }
 
-/// Every plant svg-rt ships, by name.
+/// Every plant svg-rt ships, by name: its own plants, and gymnasium's MuJoCo tasks by their
+/// gymnasium ids (present where the MuJoCo library is, `MuJoCoLibrary`).
 public enum PlantRegistry {
-    public static let names = ["pendulum", "cartpole", "hand", "swimmer3", "swimmer5", "swimmer7", "reacher3"]
+    /// svg-rt's own plants (pure Swift, always there).
+    public static let ownNames = ["pendulum", "cartpole", "hand", "swimmer3", "swimmer5", "swimmer7", "reacher3"]
+    /// gymnasium's MuJoCo tasks.
+    public static let mujocoNames = GymnasiumTask.all.map(\.id)
+    /// Every name `plant(named:)` knows.
+    public static let names = ownNames + mujocoNames
+    /// The plants that can be made here: own plants, and the MuJoCo tasks when MuJoCo loads.
+    public static var availableNames: [String] {
+        if case .success = MuJoCoLibrary.status { return names }
+        return ownNames
+    }
 
-    /// A new plant called `name`, or nil for an unknown name.
-    public static func make(_ name: String) -> (any Plant)? {
+    /// A new plant called `name`. Throws, in one line, for an unknown name or a MuJoCo task
+    /// without the MuJoCo library.
+    public static func plant(named name: String) throws(PlantUnavailable) -> any Plant {
         switch name {
         case "pendulum": return Pendulum()
         case "cartpole": return CartPole()
@@ -102,7 +124,21 @@ public enum PlantRegistry {
         case "swimmer5": return Swimmer(links: 5)
         case "swimmer7": return Swimmer(links: 7)
         case "reacher3": return Reacher()
-        default: return nil
+        default:
+            if mujocoNames.contains(name) { return try MuJoCoPlant(name) }
+            throw PlantUnavailable("unknown plant '\(name)'; known: \(names.joined(separator: ", "))")
         }
     }
+
+    /// Throws what `plant(named:)` would for `name`, without making the plant.
+    public static func check(_ name: String) throws(PlantUnavailable) {
+        if ownNames.contains(name) { return }
+        guard mujocoNames.contains(name) else {
+            throw PlantUnavailable("unknown plant '\(name)'; known: \(names.joined(separator: ", "))")
+        }
+        if case .failure(let reason) = MuJoCoLibrary.status { throw PlantUnavailable("\(name) needs MuJoCo: \(reason)") }
+    }
+
+    /// A new plant called `name`, or nil where `plant(named:)` throws.
+    public static func make(_ name: String) -> (any Plant)? { try? plant(named: name) }
 }

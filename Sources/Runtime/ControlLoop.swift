@@ -260,7 +260,7 @@ public final class ControlLoop: @unchecked Sendable {
                     for i in 0..<S { transition[record.nextState + i] = state[i] }
                     transition[record.reward] = client.reward
                     transition[record.logProbability] = previousLogProbability
-                    transition[record.terminal] = 0
+                    transition[record.terminal] = flags.contains(.terminated) ? 1 : 0
                     transition[record.episode] = Float(bitPattern: UInt32(truncatingIfNeeded: episodes))
                     transition[record.step] = Float(bitPattern: step &- 1)
                     if ring.push(transition) {

@@ -50,9 +50,11 @@ public final class Trainer {
 
     public init(_ configuration: TrainingConfiguration) throws {
         try configuration.validate()
-        guard let plant = PlantRegistry.make(configuration.plant), let evaluationPlant = PlantRegistry.make(configuration.plant) else {
-            throw ConfigurationError("unknown plant '\(configuration.plant)'; known: \(PlantRegistry.names.joined(separator: ", "))")
-        }
+        let plant: any Plant, evaluationPlant: any Plant
+        do {
+            plant = try PlantRegistry.plant(named: configuration.plant)
+            evaluationPlant = try PlantRegistry.plant(named: configuration.plant)
+        } catch { throw ConfigurationError(error.description) }
         self.configuration = configuration
         self.plant = plant
         self.evaluationPlant = evaluationPlant
@@ -119,7 +121,8 @@ public final class Trainer {
         if over && disturbances != nil { plant.observe(into: observation) }
         let terminalReward = over ? plant.terminalReward(observation: UnsafeBufferPointer(observation)) : 0
         r += terminalReward
-        let terminal = over && terminalReward != 0
+        // No bootstrapping past a terminal state (a fall) or past a terminal reward (hand).
+        let terminal = plant.isTerminated || (over && terminalReward != 0)
         replay.add(state: UnsafeBufferPointer(state), action: UnsafeBufferPointer(action), reward: Float(r),
                    nextState: UnsafeBufferPointer(nextState), logProbability: logProbability, terminal: terminal,
                    episode: episode, step: plant.stepIndex - 1)

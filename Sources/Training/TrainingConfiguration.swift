@@ -103,6 +103,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         case "reacher3":
             h["gamma"] = .double(0.98)  // paper
             h["valueHidden"] = .array([.int(400), .int(200)])  // paper Table 1
+        case let name where PlantRegistry.mujocoNames.contains(name):
+            h["gamma"] = .double(0.99)  // the common choice on gymnasium's MuJoCo tasks (SB3, CleanRL, SAC-SVG)
         default:
             break
         }
@@ -131,6 +133,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             c.evaluationInterval = 5_000
         case "reacher3":
             c.evaluationInterval = 2_500
+        case "Reacher-v5":
+            c.evaluationInterval = 2_500
+        case let name where PlantRegistry.mujocoNames.contains(name):
+            // 1,000-step episodes: fewer, rarer evaluations.
+            c.evaluationInterval = 5_000
+            c.evaluationEpisodes = 5
         default:
             break
         }
@@ -280,9 +288,7 @@ extension TrainingConfiguration {
                 algorithmName = a
             }
         }
-        guard PlantRegistry.names.contains(plant) else {
-            throw ConfigurationError("unknown plant '\(plant)'; known: \(PlantRegistry.names.joined(separator: ", "))")
-        }
+        do { try PlantRegistry.check(plant) } catch { throw ConfigurationError(error.description) }
         var algorithm = defaultAlgorithm(for: plant)
         if let algorithmName {
             guard let a = Algorithm(rawValue: algorithmName) else {

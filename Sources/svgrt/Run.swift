@@ -203,7 +203,7 @@ struct Run: ParsableCommand {
         var updatesPerSecond = 0.0
         let reportRow = UnsafeMutablePointer<Float>.allocate(capacity: EpisodeReport.width)
         defer { reportRow.deallocate() }
-        let evaluationPlant = PlantRegistry.make(plant)!
+        let evaluationPlant = try PlantRegistry.plant(named: plant)
         func evaluateNow(_ t: Double) {
             guard let _ = toMonitor.takeNewest() else { return }
             monitorPolicy.copyPublished(toMonitor.readBlock)

@@ -23,8 +23,8 @@ struct RunFolderOptions: ParsableArguments {
         guard checkpointEvery >= 0, checkpointEvery.isFinite else {
             throw ValidationError("--checkpoint-every must be a non-negative number of seconds (got \(checkpointEvery))")
         }
-        if let plant, !PlantRegistry.names.contains(plant) {
-            throw ValidationError("unknown --plant '\(plant)'; known: \(PlantRegistry.names.joined(separator: ", "))")
+        if let plant {
+            do { try PlantRegistry.check(plant) } catch { throw ValidationError("--plant: \(error)") }
         }
     }
 }

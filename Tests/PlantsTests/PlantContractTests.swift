@@ -31,6 +31,8 @@ final class PlantContractTests: XCTestCase {
             let other = rollout(PlantRegistry.make(name)!, seed: 8, steps: 300)
             XCTAssertNotEqual(first.observations, other.observations, name)
             let plant = PlantRegistry.make(name)!
+            // Where the reward is a model of the step's (MuJoCo walkers), GymnasiumMuJoCoTests bounds its error.
+            guard plant.rewardIsExact else { continue }
             for t in 0..<first.rewards.count {
                 let r = first.observations[t].withUnsafeBufferPointer { s in
                     first.actions[t].withUnsafeBufferPointer { plant.reward(observation: s, action: $0) }

@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+import Plants
+
+/// gymnasium's MuJoCo tasks against gymnasium itself: 1,000 steps per task recorded by
+/// scripts/gymnasium-reference.py (gymnasium 1.4.0, MuJoCo 4.0.0), replayed through `MuJoCoPlant`.
+/// With the same MuJoCo version qpos and qvel must be identical bit for bit; observations and
+/// rewards within 1e-6 (they are identical too); termination and truncation on the same steps.
+final class GymnasiumMuJoCoTests: XCTestCase {
+    struct Row {
+        var reset: Bool
+        var action: [Double], qpos: [Double], qvel: [Double], observation: [Double]
+        var reward: Double, terminated: Bool, truncated: Bool
+    }
+
+    struct Fixture {
+        var header: [String: String]
+        var rows: [Row]
+    }
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/gymnasium-mujoco")
+
+    func fixture(_ id: String) throws -> Fixture {
+        let text = try String(contentsOf: Self.fixtures.appendingPathComponent("\(id).csv"), encoding: .utf8)
+        let lines = text.split(whereSeparator: \.isNewline)
+        // "# Hopper-v5 gymnasium 1.4.0 mujoco 4.0.0 nq 6 nv 6 nu 3 observation 11"
+        let words = lines[0].split(separator: " ").dropFirst(2).map(String.init)
+        var header: [String: String] = [:]
+        for k in stride(from: 0, to: words.count - 1, by: 2) { header[words[k]] = words[k + 1] }
+        let nq = Int(header["nq"]!)!, nv = Int(header["nv"]!)!, nu = Int(header["nu"]!)!, no = Int(header["observation"]!)!
+        let rows = lines.dropFirst().map { line -> Row in
+            let f = line.split(separator: ",")
+            let x = f.dropFirst().map { Double($0)! }
+            var k = 0
+            func take(_ n: Int) -> [Double] { defer { k += n }; return Array(x[k..<k + n]) }
+            let action = take(nu), qpos = take(nq), qvel = take(nv), observation = take(no)
+            let reward = take(1)[0], terminated = take(1)[0] != 0, truncated = take(1)[0] != 0
+            return Row(reset: f[0] == "reset", action: action, qpos: qpos, qvel: qvel, observation: observation,
+                       reward: reward, terminated: terminated, truncated: truncated)
+        }
+        return Fixture(header: header, rows: rows)
+    }
+
+    func makePlant(_ id: String) throws -> MuJoCoPlant {
+        do { return try MuJoCoPlant(id) } catch {
+            XCTFail("\(error)")
+            throw error
+        }
+    }
+
+    func testLibraryIsTheFixturesVersion() throws {
+        let version = try MuJoCoLibrary.status.get()
+        for id in PlantRegistry.mujocoNames {
+            let header = try fixture(id).header
+            XCTAssertEqual(header["mujoco"], version, "\(id): the fixtures hold for MuJoCo \(header["mujoco"]!), the library is \(version)")
+            XCTAssertEqual(header["gymnasium"], MuJoCoPlant.gymnasiumVersion, id)
+        }
+        XCTAssertEqual(MuJoCoLibrary.headerVersion, version)
+    }
+
+    func testEveryTaskReplaysGymnasiumBitForBit() throws {
+        for id in PlantRegistry.mujocoNames {
+            let plant = try makePlant(id)
+            let rows = try fixture(id).rows
+            XCTAssertEqual(rows.filter { !$0.reset }.count, 1000, id)
+            var state = [Double](repeating: 0, count: plant.physicalStateSize)
+            var observation = [Double](repeating: 0, count: plant.observationSize)
+            var worstObservation = 0.0, worstReward = 0.0, identical = true, steps = 0, terminations = 0, truncations = 0
+            for (t, row) in rows.enumerated() {
+                if row.reset {
+                    (row.qpos + row.qvel).withUnsafeBufferPointer { plant.reset(to: $0) }
+                } else {
+                    let reward = row.action.withUnsafeBufferPointer { plant.step(action: $0) }
+                    worstReward = max(worstReward, abs(reward - row.reward))
+                    XCTAssertEqual(plant.isTerminated, row.terminated, "\(id) row \(t): terminated")
+                    XCTAssertEqual(plant.isEpisodeOver && !plant.isTerminated, row.truncated, "\(id) row \(t): truncated")
+                    steps += 1
+                    terminations += row.terminated ? 1 : 0
+                    truncations += row.truncated ? 1 : 0
+                }
+                state.withUnsafeMutableBufferPointer { plant.physicalState(into: $0) }
+                if state.map(\.bitPattern) != (row.qpos + row.qvel).map(\.bitPattern) { identical = false }
+                observation.withUnsafeMutableBufferPointer { plant.observe(into: $0) }
+                for i in 0..<observation.count { worstObservation = max(worstObservation, abs(observation[i] - row.observation[i])) }
+            }
+            XCTAssertTrue(identical, "\(id): qpos/qvel differ from gymnasium's")
+            XCTAssertLessThanOrEqual(worstObservation, 1e-6, id)
+            XCTAssertLessThanOrEqual(worstReward, 1e-6, id)
+            XCTAssertEqual(steps, 1000, id)
+            // The fixtures exercise both ends where the task has them.
+            if id == "Hopper-v5" || id == "Walker2d-v5" || id == "InvertedPendulum-v5" { XCTAssertGreaterThan(terminations, 5, id) }
+            if id == "Reacher-v5" { XCTAssertEqual(truncations, 20, id) }
+        }
+    }
+
+    /// The learner's differentiable reward against gymnasium's over the fixtures (random
+    /// actions, so velocities change within a step more than under a policy). On a step that
+    /// does not end in a fall it is off by the change of forward velocity within the step (the
+    /// model reads the velocity before the step, gymnasium averages it over the step), and over
+    /// the 1,000 steps that lag mostly cancels; on a falling step the model also still counts the
+    /// healthy bonus (or InvertedPendulum's alive reward) gymnasium no longer pays. Only r_s and
+    /// r_a reach the learner, where the constant bonus has no part. Bounds: measured, rounded up
+    /// (docs/plants.md).
+    func testRewardModelErrorIsBounded() throws {
+        let bounds: [String: (step: Double, mean: Double, total: Double)] = [
+            "Hopper-v5": (0.2, 0.05, 0.025), "HalfCheetah-v5": (2.5, 0.6, 0.02), "Walker2d-v5": (0.6, 0.13, 0.3),
+            "Swimmer-v5": (0.6, 0.11, 0.08), "Reacher-v5": (0.1, 0.013, 0.001), "InvertedPendulum-v5": (1e-12, 1e-12, 1e-12),
+        ]
+        for id in PlantRegistry.mujocoNames {
+            let plant = try makePlant(id)
+            let rows = try fixture(id).rows
+            var previous: [Double] = [], worst = 0.0, total = 0.0, n = 0, modelReturn = 0.0, trueReturn = 0.0, falls = 0
+            for row in rows {
+                defer { previous = row.observation }
+                guard !row.reset else { continue }
+                let model = previous.withUnsafeBufferPointer { s in row.action.withUnsafeBufferPointer { plant.reward(observation: s, action: $0) } }
+                if row.terminated {
+                    // The bonus gymnasium withholds on the falling step (1 on every task that terminates).
+                    XCTAssertLessThan(abs(model - 1 - row.reward), bounds[id]!.step + 1e-12, id)
+                    falls += 1
+                    continue
+                }
+                worst = max(worst, abs(model - row.reward))
+                total += abs(model - row.reward)
+                modelReturn += model
+                trueReturn += row.reward
+                n += 1
+            }
+            let mean = total / Double(n), relative = abs(modelReturn - trueReturn) / abs(trueReturn)
+            print("\(id): reward model on \(n) steps (\(falls) falls apart): |error| mean \(mean), worst \(worst); sum \(modelReturn) vs \(trueReturn) (relative \(relative))")
+            XCTAssertLessThanOrEqual(worst, bounds[id]!.step, id)
+            XCTAssertLessThanOrEqual(mean, bounds[id]!.mean, id)
+            XCTAssertLessThanOrEqual(relative, bounds[id]!.total, id)
+        }
+    }
+}
