@@ -124,7 +124,7 @@ let package = Package(
             dependencies: ["Link", "Plants", "Random", "_AllocationCounter", "_LinkShims", "TestSupport", "FirmwareLauncher", "firmware-sim"]),
         .testTarget(
             name: "PlantsTests",
-            dependencies: ["Plants", "Random", "_AllocationCounter"],
+            dependencies: ["Plants", "Random", "_AllocationCounter", "TestSupport"],
             exclude: ["Fixtures"]),
     ]
 )

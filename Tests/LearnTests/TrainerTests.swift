@@ -284,3 +284,27 @@ final class PlantConditionsTests: XCTestCase {
     }
 }
 
+
+/// Termination against truncation in what the learners store: a fall (Hopper-v5) is a terminal
+/// transition, the time limit (Reacher-v5's 50 steps) is not.
+final class TerminationTests: XCTestCase {
+    func terminals(_ plant: String, steps: Int) throws -> (terminals: Int, episodes: Int, stored: Int) {
+        var c = TrainingConfiguration.defaults(for: plant)
+        c.steps = steps
+        let trainer = try Trainer(c)
+        var episodes = 0
+        for _ in 0..<steps { trainer.step { _ in episodes += 1 } }
+        let replay = trainer.agent.replay
+        return ((0..<replay.count).filter { replay.terminals[$0] != 0 }.count, episodes, replay.count)
+    }
+
+    func testFallsAreTerminalAndTimeLimitsAreNot() throws {
+        let hopper = try terminals("Hopper-v5", steps: 600)
+        XCTAssertGreaterThan(hopper.episodes, 3)
+        XCTAssertEqual(hopper.terminals, hopper.episodes, "every Hopper episode of an untrained policy ends in a fall")
+        let reacher = try terminals("Reacher-v5", steps: 150)
+        XCTAssertEqual(reacher.episodes, 3)
+        XCTAssertEqual(reacher.terminals, 0, "Reacher-v5 only truncates")
+        XCTAssertEqual(reacher.stored, 150)
+    }
+}

@@ -1,47 +1,13 @@
 import Foundation
 import XCTest
 import Plants
+import TestSupport
 
 /// gymnasium's MuJoCo tasks against gymnasium itself: 1,000 steps per task recorded by
 /// scripts/gymnasium-reference.py (gymnasium 1.4.0, MuJoCo 4.0.0), replayed through `MuJoCoPlant`.
 /// With the same MuJoCo version qpos and qvel must be identical bit for bit; observations and
 /// rewards within 1e-6 (they are identical too); termination and truncation on the same steps.
 final class GymnasiumMuJoCoTests: XCTestCase {
-    struct Row {
-        var reset: Bool
-        var action: [Double], qpos: [Double], qvel: [Double], observation: [Double]
-        var reward: Double, terminated: Bool, truncated: Bool
-    }
-
-    struct Fixture {
-        var header: [String: String]
-        var rows: [Row]
-    }
-
-    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/gymnasium-mujoco")
-
-    func fixture(_ id: String) throws -> Fixture {
-        let text = try String(contentsOf: Self.fixtures.appendingPathComponent("\(id).csv"), encoding: .utf8)
-        let lines = text.split(whereSeparator: \.isNewline)
-        // "# Hopper-v5 gymnasium 1.4.0 mujoco 4.0.0 nq 6 nv 6 nu 3 observation 11"
-        let words = lines[0].split(separator: " ").dropFirst(2).map(String.init)
-        var header: [String: String] = [:]
-        for k in stride(from: 0, to: words.count - 1, by: 2) { header[words[k]] = words[k + 1] }
-        let nq = Int(header["nq"]!)!, nv = Int(header["nv"]!)!, nu = Int(header["nu"]!)!, no = Int(header["observation"]!)!
-        let rows = lines.dropFirst().map { line -> Row in
-            let f = line.split(separator: ",")
-            let x = f.dropFirst().map { Double($0)! }
-            var k = 0
-            func take(_ n: Int) -> [Double] { defer { k += n }; return Array(x[k..<k + n]) }
-            let action = take(nu), qpos = take(nq), qvel = take(nv), observation = take(no)
-            let reward = take(1)[0], terminated = take(1)[0] != 0, truncated = take(1)[0] != 0
-            return Row(reset: f[0] == "reset", action: action, qpos: qpos, qvel: qvel, observation: observation,
-                       reward: reward, terminated: terminated, truncated: truncated)
-        }
-        return Fixture(header: header, rows: rows)
-    }
-
     func makePlant(_ id: String) throws -> MuJoCoPlant {
         do { return try MuJoCoPlant(id) } catch {
             XCTFail("\(error)")
@@ -52,7 +18,7 @@ final class GymnasiumMuJoCoTests: XCTestCase {
     func testLibraryIsTheFixturesVersion() throws {
         let version = try MuJoCoLibrary.status.get()
         for id in PlantRegistry.mujocoNames {
-            let header = try fixture(id).header
+            let header = try GymnasiumFixture(id).header
             XCTAssertEqual(header["mujoco"], version, "\(id): the fixtures hold for MuJoCo \(header["mujoco"]!), the library is \(version)")
             XCTAssertEqual(header["gymnasium"], MuJoCoPlant.gymnasiumVersion, id)
         }
@@ -62,7 +28,7 @@ final class GymnasiumMuJoCoTests: XCTestCase {
     func testEveryTaskReplaysGymnasiumBitForBit() throws {
         for id in PlantRegistry.mujocoNames {
             let plant = try makePlant(id)
-            let rows = try fixture(id).rows
+            let rows = try GymnasiumFixture(id).rows
             XCTAssertEqual(rows.filter { !$0.reset }.count, 1000, id)
             var state = [Double](repeating: 0, count: plant.physicalStateSize)
             var observation = [Double](repeating: 0, count: plant.observationSize)
@@ -101,7 +67,7 @@ final class GymnasiumMuJoCoTests: XCTestCase {
     /// the 1,000 steps that lag mostly cancels; on a falling step the model also still counts the
     /// healthy bonus (or InvertedPendulum's alive reward) gymnasium no longer pays. Only r_s and
     /// r_a reach the learner, where the constant bonus has no part. Bounds: measured, rounded up
-    /// (docs/plants.md).
+    /// (docs/mujoco.md).
     func testRewardModelErrorIsBounded() throws {
         let bounds: [String: (step: Double, mean: Double, total: Double)] = [
             "Hopper-v5": (0.2, 0.05, 0.025), "HalfCheetah-v5": (2.5, 0.6, 0.02), "Walker2d-v5": (0.6, 0.13, 0.3),
@@ -109,7 +75,7 @@ final class GymnasiumMuJoCoTests: XCTestCase {
         ]
         for id in PlantRegistry.mujocoNames {
             let plant = try makePlant(id)
-            let rows = try fixture(id).rows
+            let rows = try GymnasiumFixture(id).rows
             var previous: [Double] = [], worst = 0.0, total = 0.0, n = 0, modelReturn = 0.0, trueReturn = 0.0, falls = 0
             for row in rows {
                 defer { previous = row.observation }

@@ -39,3 +39,20 @@ final class SilentPlantTests: XCTestCase {
         XCTAssertLessThan(f.learner.transitions.load(ordering: .relaxed) + f.ring.count, 1_000 - f.control.safeActions + 1)
     }
 }
+
+/// Hopper-v5 served by firmware-sim: falls arrive flagged `terminated` and reach the learner's
+/// replay as terminal transitions (no bootstrapping past them); the rest are not terminal.
+final class TerminationOverTheWireTests: XCTestCase {
+    func testFallsReachTheReplayAsTerminalTransitions() throws {
+        let f = try OnlineFixture(rate: 1000, replayCapacity: 5_000, warmupTransitions: 4_000, plant: "Hopper-v5")
+        f.run(cycles: 3_000)
+        let replay = f.trainer.agent.replay
+        var terminals = 0
+        for i in 0..<replay.count where replay.terminals[i] != 0 { terminals += 1 }
+        // An untrained policy falls within tens of steps; episodes are closed at each fall.
+        XCTAssertGreaterThan(terminals, 10, "transitions \(replay.count), episodes \(f.control.episodes)")
+        XCTAssertLessThanOrEqual(terminals, f.control.episodes)
+        XCTAssertGreaterThan(replay.count - terminals, 10 * terminals, "most transitions are not terminal")
+        XCTAssertEqual(f.client.counters.totalRejected, 0)
+    }
+}

@@ -6,7 +6,7 @@ import Net
 import Runtime
 import Training
 
-/// firmware-sim in real time and an `OnlineSession` (the pendulum's default agent on the
+/// firmware-sim in real time and an `OnlineSession` (the plant's default agent on the
 /// learner thread, a control loop) wired to it: what `svgrt run` assembles, at a test's rate.
 final class OnlineFixture {
     let firmware: FirmwareProcess
@@ -20,26 +20,26 @@ final class OnlineFixture {
     /// The firmware-sim arguments of `init`, less the port (to start it again on the same one).
     let firmwareArguments: [String]
 
-    init(rate: Double, replayCapacity: Int, warmupTransitions: Int, firmwareArguments extra: [String] = []) throws {
-        firmwareArguments = ["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "\(rate)", "--watchdog-ticks", "50"] + extra
+    init(rate: Double, replayCapacity: Int, warmupTransitions: Int, plant: String = "pendulum", firmwareArguments extra: [String] = []) throws {
+        firmwareArguments = ["--plant", plant, "--mode", "realtime", "--tick-rate", "\(rate)", "--watchdog-ticks", "50"] + extra
         firmware = try FirmwareProcess(firmwareArguments + ["--port", "0"])
-        var c = TrainingConfiguration.defaults(for: "pendulum")
+        var c = TrainingConfiguration.defaults(for: plant)
         c.replayCapacity = replayCapacity
-        guard case .svg1ER(var h) = c.hyperparameters else { fatalError("the pendulum's default agent is SVG(1)-ER") }
+        guard case .svg1ER(var h) = c.hyperparameters else { fatalError("\(plant)'s default agent is not SVG(1)-ER") }
         h.updatesPerStep = 1
         h.warmupSteps = warmupTransitions
         c.hyperparameters = .svg1ER(h)
         trainer = try Trainer(c)
         let transport = try UDPTransport(port: 0)
         transport.connect(port: firmware.port)
-        client = PlantClient(transport: transport, observationSize: 3, actionSize: 1)
+        client = PlantClient(transport: transport, observationSize: trainer.plant.observationSize, actionSize: trainer.plant.actionSize)
         try client.handshake()
         var controlOptions = ControlLoop.Options()
         controlOptions.periodNanoseconds = Int(1e9 / rate)
         controlOptions.senseWaitMicroseconds = Int(0.8e6 / rate)
         controlOptions.phaseLeadNanoseconds = Int(0.1e9 / rate)
         controlOptions.lockMemory = false
-        session = OnlineSession(agent: trainer.agent, client: client, safety: SafetyChain(low: [-2], high: [2]), control: controlOptions)
+        session = OnlineSession(agent: trainer.agent, client: client, safety: SafetyChain(low: trainer.plant.actionLow.map(Float.init), high: trainer.plant.actionHigh.map(Float.init)), control: controlOptions)
     }
 
     /// Runs the learner and `cycles` control cycles on their own threads, then stops both and

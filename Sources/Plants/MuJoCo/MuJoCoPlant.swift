@@ -14,7 +14,7 @@ import Musl
 /// `step` returns gymnasium's reward. `reward(observation:action:)` is the learner's
 /// differentiable model of it where gymnasium's needs what the observation lacks (the x position
 /// before and after): the observed forward velocity qvel[0] stands in for (x' − x)/dt and the
-/// healthy bonus for healthy(s'); `rewardIsExact` is false then (docs/plants.md measures the error).
+/// healthy bonus for healthy(s'); `rewardIsExact` is false then (docs/mujoco.md measures the error).
 /// Actions are saturated to the actuators' ranges before they reach MuJoCo and the control cost.
 /// After `init` nothing allocates: MuJoCo's data holds every buffer.
 public final class MuJoCoPlant: Plant {
