@@ -24,6 +24,17 @@ let package = Package(
             ],
             path: "NetBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
+        ),
+        // Plant steps (MuJoCo tasks, pendulum); the peer is gymnasium_peer.py.
+        .executableTarget(
+            name: "PlantBenchmarks",
+            dependencies: [
+                .product(name: "Plants", package: "svg-rt"),
+                .product(name: "Random", package: "svg-rt"),
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "PlantBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ]
 )
