@@ -24,6 +24,9 @@ struct RunFolderOptions: ParsableArguments {
             throw ValidationError("--checkpoint-every must be a non-negative number of seconds (got \(checkpointEvery))")
         }
         if let plant {
+            guard PlantRegistry.names.contains(plant) else {
+                throw ValidationError("unknown --plant '\(plant)'; known: \(PlantRegistry.names.joined(separator: ", "))")
+            }
             do { try PlantRegistry.check(plant) } catch { throw ValidationError("--plant: \(error)") }
         }
     }
