@@ -2,7 +2,7 @@ import Net
 
 /// The algorithms, by the names the command line and configuration files use.
 public enum Algorithm: String, Codable, Sendable, CaseIterable {
-    case svg1ER = "svg1-er", svg1 = "svg1", svgInfinity = "svg-inf", planner = "planner", svg0 = "svg0"
+    case svg1ER = "svg1-er", svg1 = "svg1", svgInfinity = "svg-inf", planner = "planner", svg0 = "svg0", sacSVG = "sac-svg"
 }
 
 /// When an agent learns.

@@ -8,6 +8,7 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
     case svgInfinity(SVGInfinity.Hyperparameters)
     case planner(Planner.Hyperparameters)
     case svg0(SVG0.Hyperparameters)
+    case sacSVG(SACSVG.Hyperparameters)
 
     /// The defaults of `algorithm`'s agent.
     public init(defaultsFor algorithm: Algorithm) {
@@ -17,6 +18,7 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
         case .svgInfinity: self = .svgInfinity(.init())
         case .planner: self = .planner(.init())
         case .svg0: self = .svg0(.init())
+        case .sacSVG: self = .sacSVG(.init())
         }
     }
 
@@ -28,6 +30,7 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
         case .svgInfinity: self = .svgInfinity(try .init(from: decoder))
         case .planner: self = .planner(try .init(from: decoder))
         case .svg0: self = .svg0(try .init(from: decoder))
+        case .sacSVG: self = .sacSVG(try .init(from: decoder))
         }
     }
 
@@ -37,6 +40,7 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
         case .svg1(let h): try h.encode(to: encoder)
         case .svgInfinity(let h), .planner(let h): try h.encode(to: encoder)
         case .svg0(let h): try h.encode(to: encoder)
+        case .sacSVG(let h): try h.encode(to: encoder)
         }
     }
 
@@ -47,6 +51,7 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
         case .svgInfinity: .svgInfinity
         case .planner: .planner
         case .svg0: .svg0
+        case .sacSVG: .sacSVG
         }
     }
 
@@ -57,6 +62,7 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
         case .svg1(let h): h.policyLearningRate
         case .svgInfinity(let h), .planner(let h): h.policyLearningRate
         case .svg0(let h): h.policyLearningRate
+        case .sacSVG(let h): h.policyLearningRate
         }
     }
 
@@ -67,6 +73,7 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
         case .svg1(let h): h.batchSize
         case .svgInfinity(let h), .planner(let h): h.batchSize
         case .svg0(let h): h.batchSize
+        case .sacSVG(let h): h.batchSize
         }
     }
 
@@ -89,6 +96,9 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
                     episodeLength: episodeLength, generator: &generator)
         case .svg0(let h):
             SVG0(policy: policy, replay: replay, hyperparameters: h, generator: &generator)
+        case .sacSVG(let h):
+            SACSVG(policy: policy, replay: replay, reward: reward, actionLow: actionLow, actionHigh: actionHigh, hyperparameters: h,
+                   generator: &generator)
         }
     }
 }

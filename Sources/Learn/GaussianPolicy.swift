@@ -20,6 +20,11 @@ import CrossArchLibm  // expf and logf for scripts/aarch64-check's bare Embedded
 /// and log σ_i(s) = clamp(logStd_i + ℓ_i(s), minLogStd, maxLogStd); `logStd` stays as a learned
 /// per-dimension offset. The clamp passes no gradient where it is active.
 ///
+/// Squashed samples (`squashesSamples`, SAC's policy and SAC-SVG(H)'s): a = c + h ⊙ tanh(u) with
+/// u = z_θ(s) + σ ⊙ η, so every action is inside the box; the mean row holds z (unsquashed) and
+/// the deterministic action is c + h tanh(z). log π(a|s) = Σ_i log N(u_i; z_i, σ_i²)
+/// − log(h_i (1 − tanh² u_i)).
+///
 /// Per-sample σ: after `forwardMean(batch:)`, `sampleLogStd(b, i)` and `sampleStd(b, i)` hold
 /// log σ_i(s_b) and σ_i(s_b) for either kind; gradients with respect to log σ_i(s_b) go through
 /// `addLogStdGradient(sample:dimension:_:)`.
@@ -41,6 +46,8 @@ public final class GaussianPolicy {
     public let actionCenter: [Float]?, actionHalfRange: [Float]?
     /// σ depends on the state (a second network head) rather than per dimension only.
     public let stateDependentStd: Bool
+    /// Samples are squashed into the box (a = c + h tanh u), not the mean (see above).
+    public let squashesSamples: Bool
     /// μ and dμ/dz of the last `forwardMean`, rows of `actionSize`.
     public let means: FloatBuffer, meanSlopes: FloatBuffer
     /// log σ(s) of the last `forwardMean`, rows of `actionSize`, and d log σ/dℓ (1, or 0 where clamped).
@@ -52,7 +59,8 @@ public final class GaussianPolicy {
     /// A policy with hidden layers `hidden`, initial σ `initialStd`, Adam step `learningRate`.
     public init(observationSize: Int, actionSize: Int, hidden: [Int], maxBatch: Int, initialStd: Float,
                 learningRate: Float, actionLow: [Float]? = nil, actionHigh: [Float]? = nil,
-                stateDependentStd: Bool = false, generator: inout Xoshiro256StarStar) {
+                stateDependentStd: Bool = false, squashSamples: Bool = false, generator: inout Xoshiro256StarStar) {
+        precondition(!squashSamples || (actionLow != nil && actionHigh != nil), "squashed samples need actuator limits")
         if let actionLow, let actionHigh {
             actionCenter = zip(actionLow, actionHigh).map { ($0 + $1) / 2 }
             actionHalfRange = zip(actionLow, actionHigh).map { ($1 - $0) / 2 }
@@ -62,6 +70,7 @@ public final class GaussianPolicy {
         }
         self.actionSize = actionSize
         self.stateDependentStd = stateDependentStd
+        squashesSamples = squashSamples
         means = FloatBuffer(count: maxBatch * actionSize)
         meanSlopes = FloatBuffer(count: maxBatch * actionSize)
         logStds = FloatBuffer(count: maxBatch * actionSize)
@@ -91,7 +100,7 @@ public final class GaussianPolicy {
         self.init(observationSize: sizes[0], actionSize: other.actionSize, hidden: Array(sizes.dropFirst().dropLast()),
                   maxBatch: maxBatch, initialStd: 1, learningRate: 0,
                   actionLow: other.actionCenter == nil ? nil : low, actionHigh: other.actionCenter == nil ? nil : high,
-                  stateDependentStd: other.stateDependentStd, generator: &unused)
+                  stateDependentStd: other.stateDependentStd, squashSamples: other.squashesSamples, generator: &unused)
         minLogStd = other.minLogStd
         maxLogStd = other.maxLogStd
         copyParameters(from: other)
@@ -121,7 +130,7 @@ public final class GaussianPolicy {
             let z = mean.output(sample: b)
             for i in 0..<actionSize {
                 let k = b * actionSize + i
-                if let c = actionCenter, let h = actionHalfRange {
+                if let c = actionCenter, let h = actionHalfRange, !squashesSamples {
                     let t = Tanh.value(z[i])
                     means[k] = c[i] + h[i] * t
                     meanSlopes[k] = h[i] * (1 - t * t)
@@ -186,20 +195,39 @@ public final class GaussianPolicy {
         var logDensity: Float = 0
         for i in 0..<actionSize {
             let eta: Float = deterministic ? 0 : Float(generator.nextGaussian())
-            action[i] = mu[i] + sampleStd(0, i) * eta
+            let u = mu[i] + sampleStd(0, i) * eta
             logDensity += Self.logDensity(eta: eta, logStd: sampleLogStd(0, i))
+            if squashesSamples, let c = actionCenter, let h = actionHalfRange {
+                let t = Tanh.value(u)
+                action[i] = c[i] + h[i] * t
+                logDensity -= Self.logSquashSlope(tanh: t, halfRange: h[i])
+            } else {
+                action[i] = u
+            }
         }
         return logDensity
     }
 
-    /// log π(a|s_b) of the diagonal Gaussian of row `b` after `forwardMean`.
+    /// log(h (1 − tanh² u)), the log-slope of the squash a = c + h tanh u at t = tanh u, kept
+    /// finite where t is ±1 in float (1 − t² floored at 1e-6).
+    @inline(__always)
+    public static func logSquashSlope(tanh t: Float, halfRange h: Float) -> Float { logf(h * max(1 - t * t, 1e-6)) }
+
+    /// log π(a|s_b) of row `b` after `forwardMean` (with squashed samples, of the u that gives a).
     @inline(__always)
     public func logDensity(action a: UnsafeBufferPointer<Float>, sample b: Int) -> Float {
         let mu = meanRow(b)
         var total: Float = 0
         for i in 0..<actionSize {
             let logSigma = sampleLogStd(b, i)
-            let eta = (a[i] - mu[i]) / expf(logSigma)
+            var u = a[i]
+            if squashesSamples, let c = actionCenter, let h = actionHalfRange {
+                // u = atanh((a − c)/h), the box's edges pulled in by 1e-6.
+                let t = min(max((a[i] - c[i]) / h[i], -1 + 1e-6), 1 - 1e-6)
+                u = 0.5 * logf((1 + t) / (1 - t))
+                total -= Self.logSquashSlope(tanh: t, halfRange: h[i])
+            }
+            let eta = (u - mu[i]) / expf(logSigma)
             total += Self.logDensity(eta: eta, logStd: logSigma)
         }
         return total

@@ -56,6 +56,28 @@ public final class QFunction: FittedCritic {
         return loss
     }
 
+    /// One step towards given targets y (row b: `targets[b]`, in return units), loss
+    /// (w/2)(y − Q̂(s, a))² with the batch's weights; soft or copied target update after it.
+    /// Returns the mean loss (scaled units).
+    @discardableResult
+    public func fitStep(_ batch: Minibatch, targets: UnsafePointer<Float>, clipNorm: Float) -> Float {
+        let n = batch.count
+        for b in 0..<n { setInput(network, sample: b, state: batch.state(b), action: batch.action(b)) }
+        network.forward(batch: n)
+        var loss: Float = 0
+        let scale = 1 / Float(n)
+        for b in 0..<n {
+            let error = (outputScale * network.output(sample: b)[0] - targets[b]) / outputScale
+            loss += 0.5 * batch.weights[b] * error * error * scale
+            network.outputGradient(sample: b)[0] = batch.weights[b] * error * scale
+        }
+        network.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)
+        optimizer.clipAndStep(parameters: network.parameters, gradients: network.gradients, maxNorm: clipNorm)
+        steps += 1
+        updateTarget(target, from: network, step: steps, polyak: polyak, copyInterval: targetCopyInterval)
+        return loss
+    }
+
     /// Q̂_a at the batch's (s, a) rows into `gradients` (rows of `actionSize`).
     public func actionGradient(_ batch: Minibatch, into gradients: UnsafeMutablePointer<Float>) {
         let n = batch.count

@@ -64,11 +64,16 @@ public final class Trainer {
         var generator = Xoshiro256StarStar(seed: configuration.seed)
         let halfRange = Float(plant.largestActionHalfRange)
         let low = plant.actionLow.map(Float.init), high = plant.actionHigh.map(Float.init)
+        // With squashed samples σ is in units of u (a = c + h tanh u), so its fractions are not scaled.
+        let stdUnit = p.squashSamples ? 1 : halfRange
+        let bounded = p.squashMean || p.squashSamples
         policy = GaussianPolicy(observationSize: S, actionSize: A, hidden: p.hidden, maxBatch: max(h.batchSize, plant.episodeLength),
-                                initialStd: p.initialStdFraction * halfRange, learningRate: h.policyLearningRate,
-                                actionLow: p.squashMean ? low : nil, actionHigh: p.squashMean ? high : nil,
-                                stateDependentStd: p.stateDependentStd, generator: &generator)
-        if let floor = p.minStdFraction { policy.minLogStd = logf(floor * halfRange) }
+                                initialStd: p.initialStdFraction * stdUnit, learningRate: h.policyLearningRate,
+                                actionLow: bounded ? low : nil, actionHigh: bounded ? high : nil,
+                                stateDependentStd: p.stateDependentStd, squashSamples: p.squashSamples, generator: &generator)
+        if let floor = p.minStdFraction { policy.minLogStd = logf(floor * stdUnit) }
+        // SAC's bound on log σ of u (official code: [−5, 2]).
+        if p.squashSamples { policy.maxLogStd = 2 }
         // θ̄ starts at θ₀ (its weight after n episodes is (1 − τ)ⁿ).
         averagePolicy = p.averaging > 0 ? GaussianPolicy(copying: policy, maxBatch: 1) : nil
         replay = ReplayBuffer(capacity: configuration.replayCapacity, stateSize: S, actionSize: A)

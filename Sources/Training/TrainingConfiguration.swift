@@ -14,6 +14,9 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
     public var squashMean = true
     /// σ as a function of the state (a second head) instead of one learned σ per action dimension (the paper's).
     public var stateDependentStd = false
+    /// Squash each sample, a = c + h tanh(u), u ~ N(z(s), σ²) (SAC's policy; `squashMean` then
+    /// does not apply); σ and its fractions are then in units of u, not of the action.
+    public var squashSamples = false
     /// τ of the Polyak average θ̄ of the policy's mean network after each episode (eq. 20), which
     /// evaluations, checkpoints and `svgrt evaluate` play; acting and every gradient use θ. 0: off.
     public var averaging: Float = 0
@@ -79,6 +82,19 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// The algorithm a plant trains with unless told otherwise.
     public static func defaultAlgorithm(for plant: String) -> Algorithm { plant == "hand" ? .svgInfinity : .svg1ER }
 
+    /// The policy an algorithm needs: SAC-SVG(H) acts with SAC's policy (squashed samples,
+    /// state-dependent σ starting at 1 in units of u, 256-256 as SB3's SAC); the others with the paper's.
+    public static func policyDefaults(for algorithm: Algorithm) -> PolicyConfiguration {
+        var p = PolicyConfiguration()
+        if algorithm == .sacSVG {
+            p.squashSamples = true
+            p.stateDependentStd = true
+            p.initialStdFraction = 1
+            p.hidden = [256, 256]
+        }
+        return p
+    }
+
     /// Per-plant values of the agents' hyperparameters, each applied to the algorithms that have
     /// it. Why each was chosen, with the runs: docs/results/ (the page of each plant).
     static func plantHyperparameters(_ plant: String) -> [String: JSONValue] {
@@ -115,7 +131,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public static func defaults(for plant: String, algorithm: Algorithm? = nil) -> TrainingConfiguration {
         var c = TrainingConfiguration()
         c.plant = plant
-        c.hyperparameters = AgentHyperparameters(defaultsFor: algorithm ?? defaultAlgorithm(for: plant))
+        let chosen = algorithm ?? defaultAlgorithm(for: plant)
+        c.hyperparameters = AgentHyperparameters(defaultsFor: chosen)
+        c.policy = policyDefaults(for: chosen)
         switch plant {
         case "pendulum":
             c.policy.minStdFraction = 0.05
@@ -142,8 +160,13 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         default:
             break
         }
+        // SAC-SVG(H) keeps SAC's policy and, of the plant's values, only the discount.
+        var overrides = plantHyperparameters(plant)
+        if chosen == .sacSVG {
+            c.policy = policyDefaults(for: .sacSVG)
+            overrides = overrides.filter { $0.key == "gamma" }
+        }
         // Merging known keys over the agent's own defaults cannot fail.
-        let overrides = plantHyperparameters(plant)
         let names = c.hyperparameters.fieldNames
         var json = (try? c.json()) ?? [:]
         if var h = json["hyperparameters"]?.object {
@@ -327,7 +350,12 @@ extension TrainingConfiguration {
                 if !(x >= 1 && x <= 100_000_000) { try refuse("an integer from 1 to 100,000,000") }
             case "steps", "warmupSteps", "updatesPerStep", "modelStepsPerEpisode", "modelStepsPerUpdate", "valueStepsPerUpdate":
                 if !(x >= 0 && x <= 1_000_000_000) { try refuse("a non-negative integer") }
-            case "entropyBonus", "klWeight", "preSquashPenalty": if !(x >= 0) { try refuse("non-negative") }
+            case "entropyBonus", "klWeight", "preSquashPenalty", "targetEntropyDecay": if !(x >= 0) { try refuse("non-negative") }
+            case "horizon": if !(x >= 0 && x <= 16 && x == x.rounded()) { try refuse("an integer from 0 to 16") }
+            case "initialTemperature": if !(x > 0 && x <= 1_000) { try refuse("in (0, 1000]") }
+            case "modelBatchSize", "targetEntropySteps": if !(x >= 1 && x <= 100_000_000) { try refuse("an integer from 1 to 100,000,000") }
+            case "modelFreeUpdates": if !(x >= 0 && x <= 1_000_000_000) { try refuse("a non-negative integer") }
+            case "initialTargetEntropy", "finalTargetEntropy": if !(abs(x) <= 1_000) { try refuse("in [−1000, 1000]") }
             // The ranges firmware-sim accepts for the same perturbations (docs/protocol.md).
             case "actuatorGain": if !(0...10).contains(x) { try refuse("in [0, 10]") }
             case "actuatorNoise": if !(0...1).contains(x) { try refuse("in [0, 1]") }
@@ -359,6 +387,7 @@ extension AgentHyperparameters {
         case .svg1(let h): Training.fieldNames(h)
         case .svgInfinity(let h), .planner(let h): Training.fieldNames(h)
         case .svg0(let h): Training.fieldNames(h)
+        case .sacSVG(let h): Training.fieldNames(h)
         }
     }
 }

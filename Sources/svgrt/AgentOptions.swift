@@ -34,11 +34,23 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "Policy steps after each episode (default 1, as Algorithm 1).") var policyStepsPerEpisode: Int?
     @Option(help: "Model (and critic) steps after each episode (default: the episode length).") var modelStepsPerEpisode: Int?
 
+    @Option(help: "sac-svg: model transitions in the actor's expansion, SAC-SVG(H) (0: SAC).") var horizon: Int?
+    @Option(help: "sac-svg: initial temperature α.") var initialTemperature: Float?
+    @Option(help: "sac-svg: Adam step size of log α.") var temperatureLearningRate: Float?
+    @Option(help: "sac-svg: initial target entropy (default −dim A).") var targetEntropy: Float?
+    @Option(help: "sac-svg: final target entropy (default −dim A).") var finalTargetEntropy: Float?
+    @Option(help: "sac-svg: exponent of the target entropy's decay (0: constant).") var targetEntropyDecay: Float?
+    @Option(help: "sac-svg: updates over which the target entropy decays.") var targetEntropySteps: Int?
+    @Option(help: "sac-svg: sequences per model step.") var modelBatchSize: Int?
+    @Option(help: "Model steps per update.") var modelSteps: Int?
+    @Option(help: "sac-svg: updates with plain SAC actor steps before the model expansion starts.") var modelFreeUpdates: Int?
+
     @Option(help: "Hidden widths of the policy, e.g. 100x100.") var policyHidden: String?
     @Option(help: "Initial exploration σ as a fraction of the actuator half-range.") var initialStd: Float?
     @Option(help: "Floor of the exploration σ as a fraction of the actuator half-range.") var minStd: Float?
     @Option(help: "Squash the policy mean into the actuator limits (true/false).") var squashMean: Bool?
     @Option(help: "σ as a function of the state, a second policy head (true/false).") var stateDependentStd: Bool?
+    @Option(help: "Squash each sampled action, a = c + h tanh(u) (SAC's policy; true/false).") var squashSamples: Bool?
     @Option(help: "τ of the Polyak average of the policy that evaluations play (0: off).") var policyAveraging: Float?
 
     /// "20x20" or "20,20" → [20, 20].
@@ -81,11 +93,22 @@ struct AgentOptions: ParsableArguments {
         if let valueHidden { f.append(("hyperparameters", "valueHidden", "value-hidden", try Self.widths(valueHidden, option: "value-hidden"))) }
         h("policyStepsPerEpisode", "policy-steps-per-episode", policyStepsPerEpisode)
         h("modelStepsPerEpisode", "model-steps-per-episode", modelStepsPerEpisode)
+        h("horizon", "horizon", horizon)
+        h("initialTemperature", "initial-temperature", initialTemperature)
+        h("temperatureLearningRate", "temperature-learning-rate", temperatureLearningRate)
+        h("initialTargetEntropy", "target-entropy", targetEntropy)
+        h("finalTargetEntropy", "final-target-entropy", finalTargetEntropy)
+        h("targetEntropyDecay", "target-entropy-decay", targetEntropyDecay)
+        h("targetEntropySteps", "target-entropy-steps", targetEntropySteps)
+        h("modelBatchSize", "model-batch-size", modelBatchSize)
+        h("modelStepsPerUpdate", "model-steps", modelSteps)
+        h("modelFreeUpdates", "model-free-updates", modelFreeUpdates)
         if let policyHidden { p("hidden", "policy-hidden", try Self.widths(policyHidden, option: "policy-hidden")) }
         p("initialStdFraction", "initial-std", initialStd.map { .double(Double($0)) })
         p("minStdFraction", "min-std", minStd.map { .double(Double($0)) })
         p("squashMean", "squash-mean", squashMean.map { .bool($0) })
         p("stateDependentStd", "state-dependent-std", stateDependentStd.map { .bool($0) })
+        p("squashSamples", "squash-samples", squashSamples.map { .bool($0) })
         p("averaging", "policy-averaging", policyAveraging.map { .double(Double($0)) })
         return f
     }

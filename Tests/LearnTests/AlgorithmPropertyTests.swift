@@ -150,6 +150,11 @@ final class AlgorithmPropertyTests: XCTestCase {
             ("SVG(1)", try configuration("pendulum", .svg1, hyperparameters: ["modelStepsPerEpisode": .int(5)])),
             ("SVG(∞)", try configuration("pendulum", .svgInfinity, hyperparameters: ["modelStepsPerEpisode": .int(5)])),
             ("planner", try configuration("pendulum", .planner, hyperparameters: ["modelStepsPerEpisode": .int(5)])),
+            ("SAC-SVG(2)", try configuration("pendulum", .sacSVG, hyperparameters: ["warmupSteps": .int(64), "modelFreeUpdates": .int(0)])),
+            ("SAC (SAC-SVG(0))", try configuration("pendulum", .sacSVG, hyperparameters: ["warmupSteps": .int(64), "horizon": .int(0)])),
+            ("SAC-SVG(3) on Hopper-v5", try configuration("Hopper-v5", .sacSVG,
+                                                           hyperparameters: ["warmupSteps": .int(64), "modelFreeUpdates": .int(0), "horizon": .int(3),
+                                                                             "batchSize": .int(64)])),
         ]
         for (name, c) in cases {
             let trainer = try Trainer(c)

@@ -35,8 +35,11 @@ final class TrainerTests: XCTestCase {
     /// as the uninterrupted run: same parameters, optimiser state, replay and returns.
     func testResumeFromCheckpointIsBitExact() throws {
         for (algorithm, averaging, noise) in [(Algorithm.svg1ER, 0.0, 0.0), (.svg1, 0, 0), (.svgInfinity, 0, 0), (.planner, 0, 0), (.svg0, 0, 0),
-                                              (.svgInfinity, 0.3, 0), (.svg1ER, 0, 0.1)] {
-            let c = try configuration("pendulum", algorithm, policy: ["averaging": .double(averaging)],
+                                              (.svgInfinity, 0.3, 0), (.svg1ER, 0, 0.1), (.sacSVG, 0, 0)] {
+            // SAC-SVG(2): updates from step 200, the expansion from update 200 (before the checkpoint at 600).
+            let sac: [String: JSONValue] = ["warmupSteps": .int(200), "modelFreeUpdates": .int(200), "batchSize": .int(64)]
+            let c = try configuration("pendulum", algorithm, hyperparameters: algorithm == .sacSVG ? sac : [:],
+                                      policy: algorithm == .sacSVG ? [:] : ["averaging": .double(averaging)],
                                       fields: ["replayCapacity": .int(2_000), "conditions": .object(["actuatorNoise": .double(noise)])])
             let path = NSTemporaryDirectory() + "svgrt-resume-\(UUID().uuidString).svgp"
             defer { try? FileManager.default.removeItem(atPath: path) }
