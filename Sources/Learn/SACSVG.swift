@@ -46,9 +46,9 @@ public final class SACSVG: Agent {
         public var clipNorm: Float = 5
         /// Initial temperature α (official code and SB3: 1).
         public var initialTemperature: Float = 1
-        /// Target entropy schedule H̄(t) = (H̄₀ − H̄₁)(1 − t/T)^decay + H̄₁, t in updates; nil
-        /// entropies mean −A (SAC's −dim A). decay 0 keeps H̄₁ (nil: −A) throughout... except
-        /// that with decay 0 the formula gives H̄₀: the official default has H̄₀ = H̄₁ = −A.
+        /// Target entropy schedule H̄(t) = (H̄₀ − H̄₁)(1 − t/T)^decay + H̄₁, t in updates (eq. 23);
+        /// nil entropies mean −dim A (SAC's). With decay 0 the target stays H̄₀ (official default:
+        /// H̄₀ = H̄₁ = −dim A; on its Hopper H̄₀ = 1, H̄₁ = 0, decay 32).
         public var initialTargetEntropy: Float? = nil
         public var finalTargetEntropy: Float? = nil
         public var targetEntropyDecay: Float = 0
