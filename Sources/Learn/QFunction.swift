@@ -78,11 +78,12 @@ public final class QFunction: FittedCritic {
         return loss
     }
 
-    /// Q̂_a at the batch's (s, a) rows into `gradients` (rows of `actionSize`).
-    public func actionGradient(_ batch: Minibatch, into gradients: UnsafeMutablePointer<Float>) {
+    /// Q̂_a at the batch's states and `actions` rows (the batch's own actions when nil) into
+    /// `gradients` (rows of `actionSize`).
+    public func actionGradient(_ batch: Minibatch, actions: UnsafePointer<Float>? = nil, into gradients: UnsafeMutablePointer<Float>) {
         let n = batch.count
         for b in 0..<n {
-            setInput(network, sample: b, state: batch.state(b), action: batch.action(b))
+            setInput(network, sample: b, state: batch.state(b), action: actions.map { $0 + b * actionSize } ?? UnsafePointer(batch.action(b)))
             network.outputGradient(sample: b)[0] = outputScale
         }
         network.forward(batch: n)

@@ -4,9 +4,15 @@ import Net
 /// action-value critic, from replay. Each `update()`:
 ///   1. a critic step: y = r + γ Q̂(s', π(s', η'); ν⁻) with fresh η' (eq. 15), importance-
 ///      weighted (eq. 13), targets copied every C steps or Polyak-averaged (eq. 12);
-///   2. a policy step on a fresh minibatch: infer η from (s, a) (eq. 5),
-///      Q̂_a(s, π(s, η; θ)) π_θ (eq. 16; σ learned through the η term), clipped (eq. 14), one
-///      Adam ascent step.
+///   2. a policy step on a fresh minibatch of replayed states: Q̂_a(s, π(s, η; θ)) π_θ (eq. 16;
+///      σ learned through the η term), clipped (eq. 14), one Adam ascent step. With
+///      `freshActions` (the default) η is drawn anew, so the action is the current policy's;
+///      otherwise η is inferred from the stored action (eq. 5) and the sample weighted by the
+///      truncated importance weight (eq. 13). Inferred η reproduces the stored action exactly,
+///      so Q̂_a is taken where the old policy acted: unweighted, the step does not depend on the
+///      current policy and its mean drifts until the tanh saturates (pendulum, 5 seeds: −1,297
+///      at 10,000 steps); the weight makes it learn (mean ≥ −200 at 7,500 steps), fresh η faster
+///      (4,500; docs/results/matrix.md), so fresh η is the default.
 /// Zero heap allocations per update.
 public final class SVG0: Agent {
     public struct Hyperparameters: Sendable, Codable, Equatable {
@@ -28,6 +34,9 @@ public final class SVG0: Agent {
         /// stored before the first.
         public var updatesPerStep = 1
         public var warmupSteps = 200
+        /// Draw fresh η for the policy step (true) or infer it from the replayed action and
+        /// weight the sample by its truncated importance weight (false; see above).
+        public var freshActions = true
         /// Hidden widths of the critic Q̂(s, a) (paper Table 1: 200-100 or 400-200).
         public var valueHidden = [200, 100]
         /// Scale of the critic's output (`QFunction.outputScale`).
@@ -41,7 +50,7 @@ public final class SVG0: Agent {
     public let critic: QFunction
     public let replay: ReplayBuffer
     let batch: Minibatch
-    let nextActions: FloatBuffer, actionGradients: FloatBuffer
+    let nextActions: FloatBuffer, actionGradients: FloatBuffer, noise: FloatBuffer
     public var generator: Xoshiro256StarStar
     public var schedule: AgentSchedule {
         .everyStep(updatesPerStep: hyperparameters.updatesPerStep, warmup: hyperparameters.warmupSteps)
@@ -64,6 +73,7 @@ public final class SVG0: Agent {
         batch = Minibatch(capacity: n, stateSize: S, actionSize: A)
         nextActions = FloatBuffer(count: n * A)
         actionGradients = FloatBuffer(count: n * A)
+        noise = FloatBuffer(count: n * A)
         self.generator = Xoshiro256StarStar(seed: generator.next())
     }
 
@@ -83,28 +93,81 @@ public final class SVG0: Agent {
         }
         criticLoss = critic.fitStep(batch, nextActions: nextActions.base, gamma: h.gamma, clipNorm: h.clipNorm)
 
-        // 2. Policy step on a fresh minibatch (eqs. 5, 16).
+        // 2. Policy step on a fresh minibatch (eqs. 16; 5 and 13 with replayed actions).
         batch.sample(n, from: replay, generator: &generator)
-        critic.actionGradient(batch, into: actionGradients.base)
+        if h.freshActions {
+            for b in 0..<n { batch.weights[b] = 1 }
+        } else {
+            batch.computeImportanceWeights(policy: policy, maximum: h.maximumImportanceWeight)
+        }
         for b in 0..<n {
             let row = mean.input(sample: b)
             for i in 0..<S { row[i] = batch.state(b)[i] }
         }
         policy.forwardMean(batch: n)
+        for b in 0..<n {
+            for i in 0..<A {
+                let sigma = policy.sampleStd(b, i)
+                let eta = h.freshActions ? Float(generator.nextGaussian()) : (batch.action(b)[i] - policy.meanRow(b)[i]) / sigma
+                noise[b * A + i] = eta
+                nextActions[b * A + i] = policy.meanRow(b)[i] + sigma * eta
+            }
+        }
+        critic.actionGradient(batch, actions: nextActions.base, into: actionGradients.base)
+        policyGradient(batch)
+        policy.step(clipNorm: h.clipNorm)
+        updates += 1
+    }
+
+    /// −(1/n) Σ_b w_b Q̂_a(s_b, a_b) ∂a_b/∂θ with a_b = μ(s_b) + σ(s_b) η_b (`noise` rows,
+    /// `actionGradients` = Q̂_a at those actions) into the policy's gradients, after its
+    /// `forwardMean` on the batch's states. (The gradient of the loss; `policyObjective` is its objective.)
+    public func policyGradient(_ batch: Minibatch) {
+        let n = batch.count, A = replay.actionSize
         policy.logStdGradient.zero()
         let scale = 1 / Float(n)
         for b in 0..<n {
             for i in 0..<A {
                 let sigma = policy.sampleStd(b, i)
-                let eta = (batch.action(b)[i] - policy.meanRow(b)[i]) / sigma
-                let qa = actionGradients[b * A + i]
+                let qa = batch.weights[b] * actionGradients[b * A + i]
                 policy.setMeanCotangent(sample: b, dimension: i, -qa * scale)
-                policy.addLogStdGradient(sample: b, dimension: i, -qa * sigma * eta * scale)
+                policy.addLogStdGradient(sample: b, dimension: i, -qa * sigma * noise[b * A + i] * scale)
             }
         }
-        mean.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)
-        policy.step(clipNorm: h.clipNorm)
-        updates += 1
+        policy.mean.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)
+    }
+
+    /// (1/n) Σ_b w_b Q̂(s_b, μ(s_b) + σ(s_b) η_b) with the noise of the last policy step
+    /// (finite-difference checks).
+    public func policyObjective(_ batch: Minibatch) -> Float {
+        let n = batch.count, S = replay.stateSize, A = replay.actionSize
+        for b in 0..<n {
+            let row = policy.mean.input(sample: b)
+            for i in 0..<S { row[i] = batch.state(b)[i] }
+        }
+        policy.forwardMean(batch: n)
+        for b in 0..<n {
+            for i in 0..<A { nextActions[b * A + i] = policy.meanRow(b)[i] + policy.sampleStd(b, i) * noise[b * A + i] }
+            critic.setInput(critic.network, sample: b, state: batch.state(b), action: nextActions.base + b * A)
+        }
+        critic.network.forward(batch: n)
+        var total: Float = 0
+        for b in 0..<n { total += batch.weights[b] * critic.outputScale * critic.network.output(sample: b)[0] }
+        return total / Float(n)
+    }
+
+    /// The policy step's gradient at the batch's states with its current noise, for tests:
+    /// after `policyObjective` set the noise (or after `update`).
+    public func policyGradientAtCurrentNoise(_ batch: Minibatch) {
+        _ = policyObjective(batch)
+        critic.actionGradient(batch, actions: nextActions.base, into: actionGradients.base)
+        let n = batch.count, S = replay.stateSize
+        for b in 0..<n {
+            let row = policy.mean.input(sample: b)
+            for i in 0..<S { row[i] = batch.state(b)[i] }
+        }
+        policy.forwardMean(batch: n)
+        policyGradient(batch)
     }
 
     public func records() -> [ParameterArchive.Record] {

@@ -35,6 +35,7 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "Model (and critic) steps after each episode (default: the episode length).") var modelStepsPerEpisode: Int?
 
     @Option(help: "sac-svg: model transitions in the actor's expansion, SAC-SVG(H) (0: SAC).") var horizon: Int?
+    @Option(help: "svg0: draw fresh noise for the policy step (true) or infer it from replayed actions, importance-weighted (false).") var freshActions: Bool?
     @Option(help: "sac-svg: initial temperature α.") var initialTemperature: Float?
     @Option(help: "sac-svg: Adam step size of log α.") var temperatureLearningRate: Float?
     @Option(help: "sac-svg: initial target entropy (default −dim A).") var targetEntropy: Float?
@@ -93,6 +94,7 @@ struct AgentOptions: ParsableArguments {
         if let valueHidden { f.append(("hyperparameters", "valueHidden", "value-hidden", try Self.widths(valueHidden, option: "value-hidden"))) }
         h("policyStepsPerEpisode", "policy-steps-per-episode", policyStepsPerEpisode)
         h("modelStepsPerEpisode", "model-steps-per-episode", modelStepsPerEpisode)
+        if let freshActions { f.append(("hyperparameters", "freshActions", "fresh-actions", .bool(freshActions))) }
         h("horizon", "horizon", horizon)
         h("initialTemperature", "initial-temperature", initialTemperature)
         h("temperatureLearningRate", "temperature-learning-rate", temperatureLearningRate)
