@@ -298,7 +298,9 @@ final class Firmware {
             switch Messages.readConfigure(&payload) {
             case .failure(let reason): counters.count(reason)
             case .success(let (parameter, value)):
-                guard parameter.validRange.contains(value) else {
+                // The weak actuator's index is an integer naming one of the plant's actuators.
+                let isActuator = parameter != .weakActuator || (value == value.rounded() && value < Double(plant.actionSize))
+                guard parameter.validRange.contains(value) && isActuator else {
                     counters.count(.outOfRange)
                     send(.fault) { Messages.writeFault(&$0, code: .badParameter, detail: UInt32(parameter.rawValue)) }
                     return true
@@ -340,6 +342,8 @@ final class Firmware {
         case .observationDelayTicks: observationDelayTicks = min(Int(value), Self.historyDepth - 1)
         case .stuckObservation: stuckObservation = value != 0
         case .dropObservationProbability: dropObservationProbability = value
+        case .weakActuator: disturbances.weakActuator = Int(value)
+        case .weakActuatorGain: disturbances.weakActuatorGain = value
         }
     }
 

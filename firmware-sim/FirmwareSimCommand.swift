@@ -47,6 +47,12 @@ struct FirmwareSim: ParsableCommand {
     @Option(help: "Actuator gain (1 nominal; 0.6 = a weak motor).")
     var actuatorGain = 1.0
 
+    @Option(help: "One weak actuator (its index; -1: none), whose gain --weak-actuator-gain sets on top of --actuator-gain.")
+    var weakActuator = -1
+
+    @Option(help: "The weak actuator's own gain (0.6 = a motor at 60 %).")
+    var weakActuatorGain = 1.0
+
     @Option(help: "Sensor noise: standard deviation added to each observation value.")
     var sensorNoise = 0.0
 
@@ -94,11 +100,15 @@ struct FirmwareSim: ParsableCommand {
         }
         for (name, value, parameter) in [("actuator-noise", actuatorNoise, ConfigureParameter.actuatorNoise),
                                          ("actuator-gain", actuatorGain, .actuatorGain), ("sensor-noise", sensorNoise, .sensorNoise),
-                                         ("observation-delay", Double(observationDelay), .observationDelayTicks)] {
+                                         ("observation-delay", Double(observationDelay), .observationDelayTicks),
+                                         ("weak-actuator", Double(weakActuator), .weakActuator), ("weak-actuator-gain", weakActuatorGain, .weakActuatorGain)] {
             let range = parameter.validRange
             guard range.contains(value) else {
                 throw ValidationError("--\(name) must be in [\(range.lowerBound), \(range.upperBound)] (got \(value))")
             }
+        }
+        if let made = PlantRegistry.make(plant), weakActuator >= made.actionSize {
+            throw ValidationError("--weak-actuator must name one of \(plant)'s \(made.actionSize) actuators (0 to \(made.actionSize - 1)) or be -1")
         }
         guard watchdogTicks >= 1 else { throw ValidationError("--watchdog-ticks must be at least 1") }
         guard delayMs >= 0, delayMs <= 10_000, delayMs.isFinite else { throw ValidationError("--delay-ms must be in [0, 10000]") }
@@ -119,7 +129,7 @@ struct FirmwareSim: ParsableCommand {
         let faults = FaultInjector(drop: drop, corrupt: corrupt, duplicate: duplicate, delay: delay,
                                    delayMicroseconds: Int(delayMs * 1000), seed: seed &+ 0x5EED)
         let disturbances = Disturbances(seed: seed &+ 0xD15, actuatorGain: actuatorGain, actuatorNoise: actuatorNoise,
-                                        sensorNoise: sensorNoise)
+                                        sensorNoise: sensorNoise, weakActuator: weakActuator, weakActuatorGain: weakActuatorGain)
         let firmware = Firmware(plant: try PlantRegistry.plant(named: plant), transport: link, options: options, faults: faults,
                                 disturbances: disturbances, schedule: try Schedule(schedule))
         firmware.observationDelayTicks = observationDelay

@@ -2,7 +2,8 @@ import Link
 /// A time schedule of plant perturbations: "30:gain=0.6,60:noise=0.25,90:delay=2".
 /// Times are seconds since the firmware started (wall clock in real-time mode, plant time in
 /// lockstep). Keys: noise (actuator noise, fraction of range), gain (actuator gain), sensor
-/// (sensor noise), delay (observation delay, ticks), stuck (0/1), drop-observation (probability).
+/// (sensor noise), delay (observation delay, ticks), stuck (0/1), drop-observation (probability),
+/// weak-actuator (index, −1 none) and weak-gain (that actuator's own gain).
 struct Schedule {
     struct Entry: Equatable {
         var seconds: Double
@@ -12,6 +13,7 @@ struct Schedule {
 
     enum ConfigureParameterName: String, CaseIterable {
         case noise, gain, sensor, delay, stuck, dropObservation = "drop-observation"
+        case weakActuator = "weak-actuator", weakGain = "weak-gain"
 
         /// The CONFIGURE parameter it sets (and whose range it must keep to).
         var configureParameter: ConfigureParameter {
@@ -22,6 +24,8 @@ struct Schedule {
             case .delay: .observationDelayTicks
             case .stuck: .stuckObservation
             case .dropObservation: .dropObservationProbability
+            case .weakActuator: .weakActuator
+            case .weakGain: .weakActuatorGain
             }
         }
     }

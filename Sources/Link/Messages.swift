@@ -49,6 +49,8 @@ public enum FaultCode: UInt16, Sendable {
 public enum ConfigureParameter: UInt8, Sendable, CaseIterable {
     case actuatorNoise = 1, actuatorGain = 2, sensorNoise = 3, observationDelayTicks = 4
     case stuckObservation = 5, dropObservationProbability = 6
+    /// The actuator `weakActuatorGain` applies to (−1: none; the plant refuses an index ≥ A).
+    case weakActuator = 7, weakActuatorGain = 8
 
     /// The values a plant accepts (docs/protocol.md); anything else is refused with FAULT 5.
     public var validRange: ClosedRange<Double> {
@@ -59,6 +61,8 @@ public enum ConfigureParameter: UInt8, Sendable, CaseIterable {
         case .observationDelayTicks: 0...32   // the plant's delay line
         case .stuckObservation: 0...1
         case .dropObservationProbability: 0...1
+        case .weakActuator: -1...255          // an integer
+        case .weakActuatorGain: 0...10
         }
     }
 }

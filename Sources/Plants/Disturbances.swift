@@ -7,6 +7,10 @@ import Random
 public struct Disturbances: Sendable {
     /// Multiplies the saturated command (1 = nominal, 0.6 = a motor at 60 %).
     public var actuatorGain: Double = 1
+    /// One weak actuator (−1: none) and its own gain, applied on top of `actuatorGain`
+    /// (the paper's monoped with one motor at 60 %: `weakActuator` 0, `weakActuatorGain` 0.6).
+    public var weakActuator = -1
+    public var weakActuatorGain: Double = 1
     /// Standard deviation of Gaussian actuator noise as a fraction of the actuator range
     /// (high − low) per dimension; 0.05 is 5 % of the range.
     public var actuatorNoise: Double = 0
@@ -23,17 +27,22 @@ public struct Disturbances: Sendable {
         return true
     }
 
-    public init(seed: UInt64, actuatorGain: Double = 1, actuatorNoise: Double = 0, sensorNoise: Double = 0) {
+    public init(seed: UInt64, actuatorGain: Double = 1, actuatorNoise: Double = 0, sensorNoise: Double = 0,
+                weakActuator: Int = -1, weakActuatorGain: Double = 1) {
         generator = Xoshiro256StarStar(seed: seed)
         self.actuatorGain = actuatorGain
+        self.weakActuator = weakActuator
+        self.weakActuatorGain = weakActuatorGain
         self.actuatorNoise = actuatorNoise
         self.sensorNoise = sensorNoise
     }
 
-    /// command → saturate → × gain → + noise; the plant saturates the result again.
+    /// command → saturate → × gain (× the weak actuator's own) → + noise; the plant saturates
+    /// the result again.
     public mutating func actuate(_ action: UnsafeMutableBufferPointer<Double>, plant: any Plant) {
         for i in 0..<action.count {
-            var value = plant.saturate(action[i], dimension: i) * actuatorGain
+            let gain = i == weakActuator ? actuatorGain * weakActuatorGain : actuatorGain
+            var value = plant.saturate(action[i], dimension: i) * gain
             if actuatorNoise > 0 {
                 value += actuatorNoise * (plant.actionHigh[i] - plant.actionLow[i]) * generator.nextGaussian()
             }

@@ -373,7 +373,8 @@ extension TrainingConfiguration {
             case "modelFreeUpdates": if !(x >= 0 && x <= 1_000_000_000) { try refuse("a non-negative integer") }
             case "initialTargetEntropy", "finalTargetEntropy": if !(abs(x) <= 1_000) { try refuse("in [−1000, 1000]") }
             // The ranges firmware-sim accepts for the same perturbations (docs/protocol.md).
-            case "actuatorGain": if !(0...10).contains(x) { try refuse("in [0, 10]") }
+            case "actuatorGain", "weakActuatorGain": if !(0...10).contains(x) { try refuse("in [0, 10]") }
+            case "weakActuator": if !(x >= -1 && x <= 255 && x == x.rounded()) { try refuse("an actuator's index, or -1 for none") }
             case "actuatorNoise": if !(0...1).contains(x) { try refuse("in [0, 1]") }
             case "sensorNoise": if !(0...1_000).contains(x) { try refuse("in [0, 1000]") }
             default: break
@@ -385,6 +386,9 @@ extension TrainingConfiguration {
             } else {
                 try check(key, value)
             }
+        }
+        if conditions.weakActuator >= 0, let made = PlantRegistry.make(plant), conditions.weakActuator >= made.actionSize {
+            throw ConfigurationError("\(display("conditions.weakActuator", nil)) must name one of \(plant)'s \(made.actionSize) actuators (0 to \(made.actionSize - 1)) or be -1 (got \(conditions.weakActuator))")
         }
         if replayCapacity < hyperparameters.batchSize {
             throw ConfigurationError("replayCapacity (\(replayCapacity)) must be at least hyperparameters.batchSize (\(hyperparameters.batchSize))")

@@ -17,7 +17,8 @@ struct AdaptationYardstick: Codable {
     var command: String
 
     static func cachePath(_ output: String, _ conditions: PlantConditions, steps: Int) -> String {
-        output + "/yardstick-gain\(conditions.actuatorGain)-noise\(conditions.actuatorNoise)-\(steps).json"
+        output + "/yardstick-gain\(conditions.actuatorGain)-noise\(conditions.actuatorNoise)"
+            + (conditions.weakActuator >= 0 ? "-weak\(conditions.weakActuator)at\(conditions.weakActuatorGain)" : "") + "-\(steps).json"
     }
 
     /// The cached level for these conditions, or a new one trained now (`log` reports progress).
@@ -44,6 +45,7 @@ struct AdaptationYardstick: Codable {
         let level = last.isEmpty ? trainer.evaluate() : last.reduce(0, +) / Double(last.count)
         let command = "svgrt train --plant \(c.plant) --algo \(c.algorithm.rawValue) --seed \(c.seed) --steps \(steps)"
             + " --actuator-gain \(conditions.actuatorGain) --actuator-noise \(conditions.actuatorNoise)"
+            + (conditions.weakActuator >= 0 ? " --weak-actuator \(conditions.weakActuator) --weak-actuator-gain \(conditions.weakActuatorGain)" : "")
         log(String(format: "svgrt run: from-scratch level under %@: %.1f (%.0f s; %@)", conditions.label, level,
                    Date().timeIntervalSince(start), command))
         let yardstick = AdaptationYardstick(conditions: conditions, steps: steps, seed: c.seed, algorithm: c.algorithm.rawValue,

@@ -24,7 +24,7 @@ struct Run: ParsableCommand {
             controls it at 100 Hz and learns for --duration seconds. Ctrl-C stops cleanly. The report \
             (learning curve and latency histograms as SVG, CSVs, checkpoint) goes to --output. The \
             algorithm and its options are those of `svgrt train`; online, the agent must learn after \
-            every step (svg1-er, svg0).
+            every step (svg1-er, svg0, sac-svg).
             """)
 
     @OptionGroup var folder: RunFolderOptions
@@ -50,6 +50,12 @@ struct Run: ParsableCommand {
 
     @Option(help: "Actuator gain: GAIN, or a schedule SECONDS:GAIN,… e.g. 0:1,60:0.6.")
     var actuatorGain: String?
+
+    @Option(help: "One weak actuator (its index), whose own gain --weak-actuator-gain sets (the paper's weak motor).")
+    var weakActuator: Int?
+
+    @Option(help: "The weak actuator's gain: GAIN, or a schedule SECONDS:GAIN,… e.g. 0:1,60:0.6.")
+    var weakActuatorGain: String?
 
     @Option(help: "Environment steps of the from-scratch training under each change's new conditions, the level adaptation is measured against (0: none; default: the plant's training budget).")
     var yardstickSteps: Int?
@@ -89,18 +95,25 @@ struct Run: ParsableCommand {
     }
 
     /// The plant's conditions `t` seconds into the run under the schedules.
-    static func conditions(at t: Double, noise: [(Double, Double)], gain: [(Double, Double)]) -> PlantConditions {
+    static func conditions(at t: Double, noise: [(Double, Double)], gain: [(Double, Double)],
+                           weak: (index: Int, gains: [(Double, Double)]) = (-1, [])) -> PlantConditions {
         var c = PlantConditions()
         for (time, value) in noise where time <= t { c.actuatorNoise = value }
         for (time, value) in gain where time <= t { c.actuatorGain = value }
+        c.weakActuator = weak.index
+        for (time, value) in weak.gains where time <= t { c.weakActuatorGain = value }
         return c
     }
 
     func run() throws {
         let noise = try parseSchedule(actuatorNoise, name: "actuator-noise", range: 0...1)
         let gain = try parseSchedule(actuatorGain, name: "actuator-gain", range: 0...10)
-        if connect != nil && !(noise.isEmpty && gain.isEmpty) {
-            throw ValidationError("--actuator-noise and --actuator-gain are applied by the firmware-sim svgrt run starts; with --connect the board sets its own")
+        let weak = (index: weakActuator ?? -1, gains: try parseSchedule(weakActuatorGain, name: "weak-actuator-gain", range: 0...10))
+        if connect != nil && !(noise.isEmpty && gain.isEmpty && weak.gains.isEmpty) {
+            throw ValidationError("--actuator-noise, --actuator-gain and --weak-actuator-gain are applied by the firmware-sim svgrt run starts; with --connect the board sets its own")
+        }
+        if (weakActuator == nil) != weak.gains.isEmpty {
+            throw ValidationError("--weak-actuator and --weak-actuator-gain go together")
         }
         if let yardstickSteps, yardstickSteps < 0 { throw ValidationError("--yardstick-steps must not be negative") }
         let output = folder.output ?? "runs/online"
@@ -113,8 +126,11 @@ struct Run: ParsableCommand {
         configuration.policy.averaging = 0
         let plant = configuration.plant, seed = configuration.seed
         let trainer = try Trainer(configuration)
+        if weak.index >= trainer.plant.actionSize || weak.index < -1 {
+            throw ValidationError("--weak-actuator must name one of \(plant)'s \(trainer.plant.actionSize) actuators (0 to \(trainer.plant.actionSize - 1))")
+        }
         guard case .everyStep = trainer.agent.schedule else {
-            throw ValidationError("--algo \(configuration.algorithm.rawValue) learns after whole episodes; svgrt run drives agents that learn after every step (svg1-er, svg0): use svgrt train for it")
+            throw ValidationError("--algo \(configuration.algorithm.rawValue) learns after whole episodes; svgrt run drives agents that learn after every step (svg1-er, svg0, sac-svg): use svgrt train for it")
         }
         if let resume = folder.resume {
             try trainer.restore(from: resume + "/checkpoint.svgp")
@@ -130,8 +146,10 @@ struct Run: ParsableCommand {
             host = String(parts[0]); plantPort = p
         } else {
             let schedule: [String] = noise.map { "\($0.0):noise=\($0.1)" } + gain.map { "\($0.0):gain=\($0.1)" }
+                + weak.gains.map { "\($0.0):weak-gain=\($0.1)" }
             let process = try FirmwareProcess(
                 ["--plant", plant, "--mode", "realtime", "--tick-rate", "\(rate)", "--port", "\(port)", "--seed", "\(seed)"]
+                    + (weak.index >= 0 ? ["--weak-actuator", "\(weak.index)"] : [])
                     + (schedule.isEmpty ? [] : ["--schedule", schedule.joined(separator: ",")]),
                 executable: firmware.map { URL(fileURLWithPath: $0) } ?? FirmwareProcess.executable)
             child = process
@@ -195,7 +213,7 @@ struct Run: ParsableCommand {
         var episodes: [(time: Double, episode: Int, value: Double, missing: Int)] = []
         var evaluations: [(time: Double, value: Double, frozen: Double?)] = []
         // The changes, and the frozen twin of the latest: the policy as it was when it took effect.
-        let changeTimes = Set((noise + gain).map(\.0).filter { $0 > 0 }).sorted()
+        let changeTimes = Set((noise + gain + weak.gains).map(\.0).filter { $0 > 0 }).sorted()
         var nextChange = 0
         var frozen: (since: Double, policy: GaussianPolicy)?
         var modelLoss: [(time: Double, value: Double)] = []
@@ -207,7 +225,7 @@ struct Run: ParsableCommand {
         func evaluateNow(_ t: Double) {
             guard let _ = toMonitor.takeNewest() else { return }
             monitorPolicy.copyPublished(toMonitor.readBlock)
-            let now = Self.conditions(at: t, noise: noise, gain: gain)
+            let now = Self.conditions(at: t, noise: noise, gain: gain, weak: weak)
             let value = Evaluation.meanReturn(policy: monitorPolicy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes,
                                               conditions: now)
             let twin = frozen.map { Evaluation.meanReturn(policy: $0.policy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes,
@@ -252,7 +270,7 @@ struct Run: ParsableCommand {
                 if toMonitor.takeNewest() != nil { monitorPolicy.copyPublished(toMonitor.readBlock) }
                 frozen = (changeTimes[nextChange], GaussianPolicy(copying: monitorPolicy, maxBatch: 1))
                 log(String(format: "svgrt run: at %.0f s the plant changed to %@; policy frozen as the twin", changeTimes[nextChange],
-                           Self.conditions(at: changeTimes[nextChange], noise: noise, gain: gain).label))
+                           Self.conditions(at: changeTimes[nextChange], noise: noise, gain: gain, weak: weak).label))
                 nextChange += 1
             }
             if t - lastEvaluation >= evaluateEvery { evaluateNow(t); lastEvaluation = t }
@@ -276,13 +294,13 @@ struct Run: ParsableCommand {
             child.stop()
             firmwareSummary = child.summaryLine
         }
-        let changes = changeTimes.filter { $0 < elapsed }.map { ($0, Self.conditions(at: $0, noise: noise, gain: gain).label) }
+        let changes = changeTimes.filter { $0 < elapsed }.map { ($0, Self.conditions(at: $0, noise: noise, gain: gain, weak: weak).label) }
         // The from-scratch level under each change's conditions.
         let steps = yardstickSteps ?? TrainingConfiguration.defaults(for: plant).steps
         var yardsticks: [Double: AdaptationYardstick] = [:]
         if steps > 0 {
             for (t, _) in changes {
-                yardsticks[t] = try AdaptationYardstick.level(for: Self.conditions(at: t, noise: noise, gain: gain), configuration: configuration,
+                yardsticks[t] = try AdaptationYardstick.level(for: Self.conditions(at: t, noise: noise, gain: gain, weak: weak), configuration: configuration,
                                                               steps: steps, output: output, log: log)
             }
         }

@@ -37,6 +37,12 @@ struct Train: ParsableCommand {
     @Option(help: "Train under sensor noise (standard deviation in observation units).")
     var sensorNoise: Double?
 
+    @Option(help: "Train with one weak actuator (its index), at --weak-actuator-gain, as firmware-sim's options of the same names.")
+    var weakActuator: Int?
+
+    @Option(help: "The weak actuator's own gain (0.6 = a motor at 60 %).")
+    var weakActuatorGain: Double?
+
     @Flag(help: "Print the effective configuration as JSON and exit.")
     var printConfig = false
 
@@ -53,12 +59,16 @@ struct Train: ParsableCommand {
         if let actuatorGain { conditions["actuatorGain"] = .double(actuatorGain) }
         if let actuatorNoise { conditions["actuatorNoise"] = .double(actuatorNoise) }
         if let sensorNoise { conditions["sensorNoise"] = .double(sensorNoise) }
+        if let weakActuator { conditions["weakActuator"] = .int(Int64(weakActuator)) }
+        if let weakActuatorGain { conditions["weakActuatorGain"] = .double(weakActuatorGain) }
         if !conditions.isEmpty { extra["conditions"] = .object(conditions) }
         let base = try folder.resume.map { [try TrainingConfiguration.Layer.file($0 + "/config.json")] } ?? []
         let c = try agent.resolve(base: base, extra: extra, extraNames: ["steps": "--steps", "evaluationInterval": "--evaluation-interval",
                                                                         "evaluationEpisodes": "--evaluation-episodes", "seed": "--seed",
                                                                         "conditions.actuatorGain": "--actuator-gain", "conditions.actuatorNoise": "--actuator-noise",
-                                                                        "conditions.sensorNoise": "--sensor-noise"])
+                                                                        "conditions.sensorNoise": "--sensor-noise",
+                                                                        "conditions.weakActuator": "--weak-actuator",
+                                                                        "conditions.weakActuatorGain": "--weak-actuator-gain"])
         if printConfig {
             print(try c.jsonText(), terminator: "")
             return

@@ -80,7 +80,9 @@ final class HostileInputTests: XCTestCase {
         XCTAssertTrue(peer.hello())
         // CONFIGURE values outside their ranges: FAULT 5 with the parameter as detail.
         for (parameter, value) in [(ConfigureParameter.observationDelayTicks, 1e30), (.actuatorGain, -1), (.dropObservationProbability, 2),
-                                   (.actuatorNoise, 1e300), (.sensorNoise, -0.5), (.stuckObservation, 7)] {
+                                   (.actuatorNoise, 1e300), (.sensorNoise, -0.5), (.stuckObservation, 7),
+                                   // The pendulum has one actuator: index 1 names none, 0.5 is not an index.
+                                   (.weakActuator, 1), (.weakActuator, 0.5), (.weakActuator, -2), (.weakActuatorGain, 11)] {
             peer.send(.configure) { Messages.writeConfigure(&$0, parameter, value) }
             let fault = peer.fault()
             XCTAssertEqual(fault?.code, FaultCode.badParameter.rawValue, "\(parameter) = \(value)")
@@ -89,6 +91,8 @@ final class HostileInputTests: XCTestCase {
         // A value in range is taken without a word.
         peer.send(.configure) { Messages.writeConfigure(&$0, .actuatorGain, 0.6) }
         XCTAssertNil(peer.fault(timeout: 100_000), "a valid CONFIGURE was refused")
+        peer.send(.configure) { Messages.writeConfigure(&$0, .weakActuator, 0) }
+        XCTAssertNil(peer.fault(timeout: 100_000), "the pendulum's actuator 0 was refused as the weak one")
         // A RESET to a state the plant cannot hold in f32 (or anywhere sane): FAULT 4.
         for state in [[0, 1e300], [0, 1e30], [1e7, 0]] {
             peer.send(.reset) { Messages.writeReset(&$0, .explicit(state)) }
@@ -109,10 +113,10 @@ final class HostileInputTests: XCTestCase {
         XCTAssertNotNil(peer.sense(), "the plant acted on a malformed BYE")
         usleep(250_000)  // a status line
         let summary = firmware.stop()
-        XCTAssertEqual(summary["rejected_out_of_range"], 9)
+        XCTAssertEqual(summary["rejected_out_of_range"], 13)
         XCTAssertEqual(summary["rejected_nan_inf_value"], 1)
         XCTAssertEqual(summary["rejected_malformed_payload"], 2)
-        XCTAssertTrue(firmware.log.contains("rejected 12: NaN/Inf value 1, malformed payload 2, out of range 9"),
+        XCTAssertTrue(firmware.log.contains("rejected 16: NaN/Inf value 1, malformed payload 2, out of range 13"),
                       "the status counts by reason:\n\(firmware.log)")
     }
 

@@ -144,4 +144,15 @@ final class PlantContractTests: XCTestCase {
         XCTAssertEqual(sum / 20_000, 0, accuracy: 0.03)
         XCTAssertEqual((sumSquares / 20_000).squareRoot(), 0.25 * 4, accuracy: 0.03)
     }
+
+    /// A weak actuator: its own gain on top of the common one, the other actuators untouched.
+    func testWeakActuatorScalesOnlyItsDimension() {
+        let plant = Reacher()
+        var d = Disturbances(seed: 5, actuatorGain: 0.5, weakActuator: 1, weakActuatorGain: 0.6)
+        var action = [0.2, 0.2, 0.2]
+        action.withUnsafeMutableBufferPointer { d.actuate($0, plant: plant) }
+        XCTAssertEqual(action[0], 0.1, accuracy: 1e-12)
+        XCTAssertEqual(action[1], 0.06, accuracy: 1e-12)
+        XCTAssertEqual(action[2], 0.1, accuracy: 1e-12)
+    }
 }
