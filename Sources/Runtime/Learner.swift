@@ -45,6 +45,10 @@ public final class Learner: @unchecked Sendable {
     let scratch: UnsafeMutablePointer<Float>
 
     /// `agent` must learn after every step (`.everyStep`).
+    /// A learned reward the agent uses (`reward.source` "learned"): one fit step before each update.
+    /// Set before `run()`.
+    public var rewardModel: LearnedReward?
+
     public init(options: Options, agent: any Agent, ring: SPSCRing, published: [TripleBuffer]) {
         guard case .everyStep(let updatesPerStep, let warmup) = agent.schedule else {
             preconditionFailure("the learner thread drives agents that learn after every step")
@@ -108,6 +112,7 @@ public final class Learner: @unchecked Sendable {
             let allowed = transitions.load(ordering: .relaxed) * updatesPerStep
             if replay.count >= max(warmup, 1) && updates.load(ordering: .relaxed) < allowed {
                 let begin = ControlLoop.now()
+                rewardModel?.fitStep(from: replay)
                 agent.update()
                 let u = updates.add(1, ordering: .relaxed).newValue
                 let loss = agent.loss(0)

@@ -40,6 +40,7 @@ extension Trainer {
                     wordsRecord("trainer.counters", [environmentSteps, episode, episodeStart].map { UInt64(bitPattern: Int64($0)) }
                                 + [episodeReturn.bitPattern])]
         if let disturbances { records.append(wordsRecord("trainer.disturbances", disturbances.generatorWords)) }
+        if let learnedReward { records += learnedReward.records(prefix: "reward") }
         return ParameterArchive(records: records + agent.records())
     }
 
@@ -91,6 +92,7 @@ extension Trainer {
             }
         }
         try agent.load(from: archive, path: path)
+        try learnedReward?.load(from: archive, prefix: "reward", path: path)
         plant.reset(using: &resetGenerator)
     }
 

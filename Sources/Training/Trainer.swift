@@ -16,6 +16,8 @@ public final class Trainer {
     public let plant: any Plant
     let evaluationPlant: any Plant
     public let reward: PlantReward
+    /// The reward model the agent learns from instead of `reward` (`reward.source` "learned").
+    public let learnedReward: LearnedReward?
     public let policy: GaussianPolicy
     /// With `policy.averaging` τ > 0: θ̄, the Polyak average of `policy`'s mean network (eq. 20),
     /// updated after each episode. nil when off.
@@ -77,7 +79,17 @@ public final class Trainer {
         // θ̄ starts at θ₀ (its weight after n episodes is (1 − τ)ⁿ).
         averagePolicy = p.averaging > 0 ? GaussianPolicy(copying: policy, maxBatch: 1) : nil
         replay = ReplayBuffer(capacity: configuration.replayCapacity, stateSize: S, actionSize: A)
-        agent = h.makeAgent(policy: policy, replay: replay, reward: reward, actionLow: low, actionHigh: high,
+        // Its own generator, so a learned reward leaves the seed stream of everything else as it is.
+        if configuration.reward.source == "learned" {
+            let r = configuration.reward
+            var rewardGenerator = Xoshiro256StarStar(seed: configuration.seed ^ 0x5EA4_D0DE)
+            learnedReward = LearnedReward(observationSize: S, actionSize: A, hidden: r.hidden, batchSize: r.batchSize,
+                                          learningRate: r.learningRate, outputScale: r.scale, actionLow: low, actionHigh: high,
+                                          generator: &rewardGenerator)
+        } else {
+            learnedReward = nil
+        }
+        agent = h.makeAgent(policy: policy, replay: replay, reward: learnedReward ?? reward, actionLow: low, actionHigh: high,
                             episodeLength: plant.episodeLength, generator: &generator)
         _ = generator.next()
         actingGenerator = Xoshiro256StarStar(seed: generator.next())
@@ -133,6 +145,7 @@ public final class Trainer {
                    episode: episode, step: plant.stepIndex - 1)
         episodeReturn += r
         environmentSteps += 1
+        learnedReward?.fitStep(from: replay)
         if case .everyStep(let updates, let warmup) = agent.schedule, environmentSteps > warmup {
             for _ in 0..<updates { agent.update() }
         }

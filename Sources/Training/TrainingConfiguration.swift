@@ -23,6 +23,19 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
     public init() {}
 }
 
+/// Where the learners' reward r(s, a) and its gradients come from.
+public struct RewardConfiguration: Codable, Sendable, Equatable {
+    /// "plant": the plant's known reward (the default); "learned": a reward model r̂(s, a)
+    /// fitted to the rewards the plant reports (`LearnedReward`), one step per environment step.
+    public var source = "plant"
+    /// The learned model's hidden widths, minibatch, Adam step and output scale.
+    public var hidden = [64, 64]
+    public var batchSize = 64
+    public var learningRate: Float = 1e-3
+    public var scale: Float = 1
+    public init() {}
+}
+
 /// Everything a training run needs: the plant, the algorithm and its agent's hyperparameters,
 /// the policy, the budget and the evaluations. `defaults(for:algorithm:)` gives each plant's;
 /// `resolve` merges partial JSON (a file, the command line) over them, refusing what the chosen
@@ -44,11 +57,14 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var hyperparameters = AgentHyperparameters.svg1ER(.init())
     /// The conditions the plant trains and is evaluated under (nominal by default).
     public var conditions = PlantConditions()
+    /// The learners' reward: the plant's, or learned.
+    public var reward = RewardConfiguration()
 
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case plant, algorithm, seed, steps, replayCapacity, evaluationInterval, evaluationEpisodes, policy, hyperparameters, conditions
+        case reward
     }
 
     public init(from decoder: any Decoder) throws {
@@ -61,6 +77,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         evaluationEpisodes = try c.decode(Int.self, forKey: .evaluationEpisodes)
         policy = try c.decode(PolicyConfiguration.self, forKey: .policy)
         conditions = try c.decodeIfPresent(PlantConditions.self, forKey: .conditions) ?? PlantConditions()
+        reward = try c.decodeIfPresent(RewardConfiguration.self, forKey: .reward) ?? RewardConfiguration()
         hyperparameters = try AgentHyperparameters(c.decode(Algorithm.self, forKey: .algorithm),
                                                    from: c.superDecoder(forKey: .hyperparameters))
     }
@@ -76,6 +93,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try c.encode(evaluationEpisodes, forKey: .evaluationEpisodes)
         try c.encode(policy, forKey: .policy)
         try c.encode(conditions, forKey: .conditions)
+        try c.encode(reward, forKey: .reward)
         try hyperparameters.encode(to: c.superEncoder(forKey: .hyperparameters))
     }
 
@@ -282,13 +300,14 @@ extension TrainingConfiguration {
                 guard let current = json[key] else {
                     throw ConfigurationError("\(layer.source): unknown field '\(key)'; fields: \(json.keys.sorted().joined(separator: ", "))")
                 }
-                guard ["policy", "hyperparameters", "conditions"].contains(key) else { json[key] = value; continue }
+                guard ["policy", "hyperparameters", "conditions", "reward"].contains(key) else { json[key] = value; continue }
                 guard var inner = current.object, let given = value.object else {
                     throw ConfigurationError("\(layer.source): '\(key)' must be an object of fields")
                 }
                 let names = switch key {
                 case "policy": fieldNames(PolicyConfiguration())
                 case "conditions": fieldNames(PlantConditions())
+                case "reward": fieldNames(RewardConfiguration())
                 default: AgentHyperparameters(defaultsFor: algorithm).fieldNames
                 }
                 for (name, v) in given.sorted(by: { $0.key < $1.key }) {
@@ -358,7 +377,7 @@ extension TrainingConfiguration {
             case "gamma": if !(0...1).contains(x) { try refuse("in [0, 1]") }
             case "polyak", "averaging": if !(0...1).contains(x) || (leaf == "polyak" && x == 0) { try refuse(leaf == "polyak" ? "in (0, 1]" : "in [0, 1]") }
             case "initialStdFraction", "minStdFraction": if !(x > 0 && x <= 10) { try refuse("in (0, 10]") }
-            case _ where leaf.hasSuffix("LearningRate"): if !(x > 0 && x < 1) { try refuse("in (0, 1)") }
+            case _ where leaf.hasSuffix("LearningRate") || leaf == "learningRate": if !(x > 0 && x < 1) { try refuse("in (0, 1)") }
             case "clipNorm", "valueScale": if !(x > 0) { try refuse("positive") }
             case "maximumImportanceWeight": if !(x >= 1) { try refuse("at least 1") }
             case "batchSize", "targetCopyInterval", "klBurst", "evaluationInterval", "evaluationEpisodes", "replayCapacity",
@@ -386,6 +405,15 @@ extension TrainingConfiguration {
             } else {
                 try check(key, value)
             }
+        }
+        guard ["plant", "learned"].contains(reward.source) else {
+            throw ConfigurationError("\(display("reward.source", nil)) must be plant or learned (got \(reward.source))")
+        }
+        if reward.source == "learned" && [.svg0].contains(algorithm) {
+            throw ConfigurationError("\(display("reward.source", nil)): svg0 is model-free and uses no reward model")
+        }
+        if reward.source == "learned" && reward.scale <= 0 {
+            throw ConfigurationError("\(display("reward.scale", nil)) must be positive")
         }
         if conditions.weakActuator >= 0, let made = PlantRegistry.make(plant), conditions.weakActuator >= made.actionSize {
             throw ConfigurationError("\(display("conditions.weakActuator", nil)) must name one of \(plant)'s \(made.actionSize) actuators (0 to \(made.actionSize - 1)) or be -1 (got \(conditions.weakActuator))")

@@ -46,6 +46,9 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "Model steps per update.") var modelSteps: Int?
     @Option(help: "sac-svg: updates with plain SAC actor steps before the model expansion starts.") var modelFreeUpdates: Int?
 
+    @Option(help: "The learners' reward: plant (the plant's known r(s, a)) or learned (a model fitted to the rewards the plant reports).") var reward: String?
+    @Option(help: "Hidden widths of the learned reward model, e.g. 64x64.") var rewardHidden: String?
+
     @Option(help: "Hidden widths of the policy, e.g. 100x100.") var policyHidden: String?
     @Option(help: "Initial exploration σ as a fraction of the actuator half-range.") var initialStd: Float?
     @Option(help: "Floor of the exploration σ as a fraction of the actuator half-range.") var minStd: Float?
@@ -112,6 +115,8 @@ struct AgentOptions: ParsableArguments {
         p("stateDependentStd", "state-dependent-std", stateDependentStd.map { .bool($0) })
         p("squashSamples", "squash-samples", squashSamples.map { .bool($0) })
         p("averaging", "policy-averaging", policyAveraging.map { .double(Double($0)) })
+        if let reward { f.append(("reward", "source", "reward", .string(reward))) }
+        if let rewardHidden { f.append(("reward", "hidden", "reward-hidden", try Self.widths(rewardHidden, option: "reward-hidden"))) }
         return f
     }
 
@@ -125,17 +130,19 @@ struct AgentOptions: ParsableArguments {
         var top = extra
         if let algorithm { top["algorithm"] = .string(algorithm) }
         let chosen = try TrainingConfiguration.plantAndAlgorithm(layers + [.init(source: "the command line", fields: top)]).algorithm
-        var policy: [String: JSONValue] = [:], hyper: [String: JSONValue] = [:]
+        var policy: [String: JSONValue] = [:], hyper: [String: JSONValue] = [:], rewardFields: [String: JSONValue] = [:]
         var names = extraNames
         for item in try fields(for: chosen) {
             switch item.section {
             case nil: top[item.field] = item.value; names[item.field] = "--\(item.option)"
             case "policy": policy[item.field] = item.value; names["policy.\(item.field)"] = "--\(item.option)"
+            case "reward": rewardFields[item.field] = item.value; names["reward.\(item.field)"] = "--\(item.option)"
             default: hyper[item.field] = item.value; names["hyperparameters.\(item.field)"] = "--\(item.option)"
             }
         }
         if !policy.isEmpty { top["policy"] = .object(policy) }
         if !hyper.isEmpty { top["hyperparameters"] = .object(hyper) }
+        if !rewardFields.isEmpty { top["reward"] = .object(rewardFields) }
         layers.append(.init(source: "the command line", fields: top, names: names))
         do {
             return try TrainingConfiguration.resolve(layers)

@@ -182,6 +182,7 @@ struct Run: ParsableCommand {
         let session = OnlineSession(agent: trainer.agent, client: client, safety: SafetyChain(low: low, high: high),
                                     control: controlOptions, learner: learnerOptions, monitor: true)
         let learner = session.learner, control = session.control, toMonitor = session.toMonitor!
+        learner.rewardModel = trainer.learnedReward
         let checkpointPath = output + "/checkpoint.svgp"
         learner.checkpoint = { try? trainer.writeCheckpoint(to: checkpointPath) }
         let monitorPolicy = GaussianPolicy(copying: trainer.policy, maxBatch: 1)
