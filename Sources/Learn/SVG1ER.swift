@@ -1,4 +1,7 @@
 import Net
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// SVG(1) with experience replay (Heess et al. 2015, Algorithm 2 with the critic of
 /// Algorithm 4; docs/algorithms.md §3.1), the main algorithm of this runtime. Each `update()`:
@@ -29,8 +32,15 @@ public final class SVG1ER: Agent {
         public var polyak: Float? = nil
         /// Gradient-norm clip V_max of every network (eq. 14; paper App. D).
         public var clipNorm: Float = 10
-        /// Entropy bonus α (eq. 17; the paper has none): 0 is off.
+        /// Entropy bonus α (eq. 17; the paper has none): 0 is off. With `targetEntropy` it is the
+        /// starting value of α, which is then tuned (eq. 24).
         public var entropyBonus: Float = 0
+        /// Target entropy H̄ of the policy's Gaussian in nats, Σ_i (log σ_i + ½ log 2πe) in action
+        /// units (nil: α fixed): α rises while the entropy is below H̄ and falls while above, as
+        /// SAC's temperature (eq. 24), so σ cannot collapse where the value gradient leaves it alone.
+        public var targetEntropy: Float? = nil
+        /// Adam step of log α when tuned.
+        public var temperatureLearningRate: Float = 3e-3
         /// Weight λ of the KL regulariser (eq. 18; 0: off), and the policy steps per burst: the
         /// reference policy is renewed every `klBurst` updates.
         public var klWeight: Float = 0
@@ -94,6 +104,27 @@ public final class SVG1ER: Agent {
         }
         batch = Minibatch(capacity: h.batchSize, stateSize: S, actionSize: A)
         self.generator = Xoshiro256StarStar(seed: generator.next())
+        temperatureOptimizer = Adam(count: 1, learningRate: h.temperatureLearningRate)
+        logTemperature[0] = logf(max(h.entropyBonus, 1e-4))
+    }
+
+    /// log α of the tuned entropy bonus, its gradient and optimiser (used with `targetEntropy`).
+    public let logTemperature = FloatBuffer(count: 1)
+    let logTemperatureGradient = FloatBuffer(count: 1)
+    let temperatureOptimizer: Adam
+
+    /// The entropy bonus the next policy step uses: α fixed, or tuned towards `targetEntropy`.
+    public var entropyBonus: Float { hyperparameters.targetEntropy == nil ? hyperparameters.entropyBonus : expf(logTemperature[0]) }
+
+    /// The policy's entropy Σ_i (log σ_i + ½ log 2πe), log σ averaged over the last policy step's batch.
+    func policyEntropy(batch n: Int) -> Float {
+        var total: Float = 0
+        for i in 0..<policy.actionSize {
+            var logSigma: Float = 0
+            for b in 0..<n { logSigma += policy.sampleLogStd(b, i) }
+            total += logSigma / Float(n) + 1.418_938_5
+        }
+        return total
     }
 
     /// Step 1: the model's NLL (eq. 4) on a replay minibatch.
@@ -117,7 +148,13 @@ public final class SVG1ER: Agent {
         batch.sample(n, from: replay, generator: &generator)
         value.valueGradient(count: n, states: batch.nextStates.base, into: policyStep.valueGradients.base)
         meanWeight = policyStep.computeGradient(batch, gamma: hyperparameters.gamma, maximumWeight: hyperparameters.maximumImportanceWeight)
-        policyStep.applyGradient(clipNorm: hyperparameters.clipNorm, entropyBonus: hyperparameters.entropyBonus)
+        policyStep.applyGradient(clipNorm: hyperparameters.clipNorm, entropyBonus: entropyBonus)
+        if let target = hyperparameters.targetEntropy {
+            // eq. 24: log α descends α (H − H̄).
+            logTemperatureGradient[0] = expf(logTemperature[0]) * (policyEntropy(batch: n) - target)
+            temperatureOptimizer.step(parameters: logTemperature, gradients: logTemperatureGradient)
+            logTemperature[0] = min(max(logTemperature[0], -12), 4)
+        }
     }
 
     /// One SVG(1)-ER update: model, value, policy.
@@ -131,6 +168,8 @@ public final class SVG1ER: Agent {
     public func records() -> [ParameterArchive.Record] {
         model.records(prefix: "agent.model") + value.records(prefix: "agent.value")
             + [generator.record(named: "agent.generator"), countersRecord("agent.updates", [updates])]
+            + (hyperparameters.targetEntropy == nil ? [] : [.init(name: "agent.logTemperature", shape: [1], values: [logTemperature[0]])]
+                + temperatureOptimizer.records(prefix: "agent.temperature.adam"))
     }
 
     public func load(from archive: ParameterArchive, path: String) throws(ParameterArchiveError) {
@@ -138,5 +177,9 @@ public final class SVG1ER: Agent {
         try value.load(from: archive, prefix: "agent.value", path: path)
         generator = try .load("agent.generator", from: archive, path: path)
         updates = try loadCounters("agent.updates", count: 1, from: archive, path: path)[0]
+        if hyperparameters.targetEntropy != nil {
+            try logTemperature.load("agent.logTemperature", from: archive, path: path)
+            try temperatureOptimizer.load(from: archive, prefix: "agent.temperature.adam", path: path)
+        }
     }
 }

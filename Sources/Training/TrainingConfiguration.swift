@@ -390,7 +390,7 @@ extension TrainingConfiguration {
             case "initialTemperature": if !(x > 0 && x <= 1_000) { try refuse("in (0, 1000]") }
             case "modelBatchSize", "targetEntropySteps": if !(x >= 1 && x <= 100_000_000) { try refuse("an integer from 1 to 100,000,000") }
             case "modelFreeUpdates": if !(x >= 0 && x <= 1_000_000_000) { try refuse("a non-negative integer") }
-            case "initialTargetEntropy", "finalTargetEntropy": if !(abs(x) <= 1_000) { try refuse("in [−1000, 1000]") }
+            case "initialTargetEntropy", "finalTargetEntropy", "targetEntropy": if !(abs(x) <= 1_000) { try refuse("in [−1000, 1000]") }
             // The ranges firmware-sim accepts for the same perturbations (docs/protocol.md).
             case "actuatorGain", "weakActuatorGain": if !(0...10).contains(x) { try refuse("in [0, 10]") }
             case "weakActuator": if !(x >= -1 && x <= 255 && x == x.rounded()) { try refuse("an actuator's index, or -1 for none") }

@@ -37,8 +37,8 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "sac-svg: model transitions in the actor's expansion, SAC-SVG(H) (0: SAC).") var horizon: Int?
     @Option(help: "svg0: draw fresh noise for the policy step (true) or infer it from replayed actions, importance-weighted (false).") var freshActions: Bool?
     @Option(help: "sac-svg: initial temperature α.") var initialTemperature: Float?
-    @Option(help: "sac-svg: Adam step size of log α.") var temperatureLearningRate: Float?
-    @Option(help: "sac-svg: initial target entropy (default −dim A).") var targetEntropy: Float?
+    @Option(help: "sac-svg, svg1-er with --target-entropy: Adam step size of log α.") var temperatureLearningRate: Float?
+    @Option(help: "Target entropy of the policy, nats (sac-svg: the initial one, default −dim A; svg1-er: tunes --entropy-bonus towards it).") var targetEntropy: Float?
     @Option(help: "sac-svg: final target entropy (default −dim A).") var finalTargetEntropy: Float?
     @Option(help: "sac-svg: exponent of the target entropy's decay (0: constant).") var targetEntropyDecay: Float?
     @Option(help: "sac-svg: updates over which the target entropy decays.") var targetEntropySteps: Int?
@@ -101,7 +101,8 @@ struct AgentOptions: ParsableArguments {
         h("horizon", "horizon", horizon)
         h("initialTemperature", "initial-temperature", initialTemperature)
         h("temperatureLearningRate", "temperature-learning-rate", temperatureLearningRate)
-        h("initialTargetEntropy", "target-entropy", targetEntropy)
+        h(AgentHyperparameters(defaultsFor: algorithm).fieldNames.contains("targetEntropy") ? "targetEntropy" : "initialTargetEntropy",
+          "target-entropy", targetEntropy)
         h("finalTargetEntropy", "final-target-entropy", finalTargetEntropy)
         h("targetEntropyDecay", "target-entropy-decay", targetEntropyDecay)
         h("targetEntropySteps", "target-entropy-steps", targetEntropySteps)

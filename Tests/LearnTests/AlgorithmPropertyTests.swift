@@ -145,6 +145,7 @@ final class AlgorithmPropertyTests: XCTestCase {
         let cases: [(String, TrainingConfiguration)] = [
             ("SVG(1)-ER", try configuration("pendulum", .svg1ER, hyperparameters: ["warmupSteps": .int(64)])),
             ("SVG(1)-ER with the KL regulariser", try configuration("pendulum", .svg1ER, hyperparameters: ["klWeight": .double(0.5)])),
+            ("SVG(1)-ER with a tuned entropy bonus", try configuration("pendulum", .svg1ER, hyperparameters: ["targetEntropy": .double(-1), "warmupSteps": .int(64)])),
             ("SVG(1)-ER with state-dependent σ", try configuration("pendulum", .svg1ER, policy: ["stateDependentStd": .bool(true)])),
             ("SVG(0)", try configuration("pendulum", .svg0, hyperparameters: ["warmupSteps": .int(64)])),
             ("SVG(1)", try configuration("pendulum", .svg1, hyperparameters: ["modelStepsPerEpisode": .int(5)])),
