@@ -126,13 +126,16 @@ public enum PlantRegistry {
         case "reacher3": return Reacher()
         default:
             if mujocoNames.contains(name) { return try MuJoCoPlant(name) }
+            if name.hasPrefix(WirePlant.prefix) {
+                throw PlantUnavailable("\(name) is a plant on the wire: only svgrt run --connect, which reads its HELLO, can learn it")
+            }
             throw PlantUnavailable("unknown plant '\(name)'; known: \(names.joined(separator: ", "))")
         }
     }
 
     /// Throws what `plant(named:)` would for `name`, without making the plant.
     public static func check(_ name: String) throws(PlantUnavailable) {
-        if ownNames.contains(name) { return }
+        if ownNames.contains(name) || name.hasPrefix(WirePlant.prefix) { return }
         guard mujocoNames.contains(name) else {
             throw PlantUnavailable("unknown plant '\(name)'; known: \(names.joined(separator: ", "))")
         }

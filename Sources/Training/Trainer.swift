@@ -50,13 +50,23 @@ public final class Trainer {
     let nextState: UnsafeMutableBufferPointer<Float>
     let action: UnsafeMutableBufferPointer<Float>
 
-    public init(_ configuration: TrainingConfiguration) throws {
+    /// A trainer for `configuration`; `plant` is the plant itself where the registry cannot make
+    /// it (a `WirePlant`, known from its HELLO), else nil.
+    public init(_ configuration: TrainingConfiguration, plant given: (any Plant)? = nil) throws {
         try configuration.validate()
         let plant: any Plant, evaluationPlant: any Plant
-        do {
-            plant = try PlantRegistry.plant(named: configuration.plant)
-            evaluationPlant = try PlantRegistry.plant(named: configuration.plant)
-        } catch { throw ConfigurationError(error.description) }
+        if let given {
+            guard given.name == configuration.plant else {
+                throw ConfigurationError("the plant given is \(given.name), the configuration's \(configuration.plant)")
+            }
+            plant = given
+            evaluationPlant = given
+        } else {
+            do {
+                plant = try PlantRegistry.plant(named: configuration.plant)
+                evaluationPlant = try PlantRegistry.plant(named: configuration.plant)
+            } catch { throw ConfigurationError(error.description) }
+        }
         self.configuration = configuration
         self.plant = plant
         self.evaluationPlant = evaluationPlant

@@ -168,6 +168,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         let chosen = algorithm ?? defaultAlgorithm(for: plant)
         c.hyperparameters = AgentHyperparameters(defaultsFor: chosen)
         c.policy = policyDefaults(for: chosen)
+        // A plant on the wire has no known reward: the model-based algorithms learn one.
+        if plant.hasPrefix(WirePlant.prefix) && chosen != .svg0 { c.reward.source = "learned" }
         switch plant {
         case "pendulum":
             c.policy.minStdFraction = 0.05
@@ -411,6 +413,10 @@ extension TrainingConfiguration {
         }
         if reward.source == "learned" && [.svg0].contains(algorithm) {
             throw ConfigurationError("\(display("reward.source", nil)): svg0 is model-free and uses no reward model")
+        }
+        if plant.hasPrefix(WirePlant.prefix) && reward.source != "learned" && algorithm != .svg0
+            && !(algorithm == .sacSVG && { if case .sacSVG(let h) = hyperparameters { return h.horizon == 0 }; return false }()) {
+            throw ConfigurationError("\(plant) is known only over the wire: its reward must be learned (--reward learned)")
         }
         if reward.source == "learned" && reward.scale <= 0 {
             throw ConfigurationError("\(display("reward.scale", nil)) must be positive")

@@ -94,6 +94,16 @@ struct Run: ParsableCommand {
         }.sorted { $0.0 < $1.0 }
     }
 
+    /// The HELLO of the board at `connect` (HOST:PORT), asked with no expected shape.
+    static func describe(_ connect: String) throws -> PlantDescription {
+        let parts = connect.split(separator: ":")
+        guard parts.count == 2, let port = UInt16(parts[1]) else { throw ValidationError("--connect wants HOST:PORT") }
+        let transport = try UDPTransport(port: 0)
+        transport.connect(to: String(parts[0]), port: port)
+        let client = PlantClient(transport: transport, observationSize: 0, actionSize: 0, timeoutMicroseconds: 200_000, attempts: 25)
+        return try client.handshake()
+    }
+
     /// The plant's conditions `t` seconds into the run under the schedules.
     static func conditions(at t: Double, noise: [(Double, Double)], gain: [(Double, Double)],
                            weak: (index: Int, gains: [(Double, Double)]) = (-1, [])) -> PlantConditions {
@@ -121,11 +131,29 @@ struct Run: ParsableCommand {
         if let plant = folder.plant { extra["plant"] = .string(plant) }
         if let seed = folder.seed { extra["seed"] = .unsigned(seed) }
         let base = try folder.resume.map { [try TrainingConfiguration.Layer.file($0 + "/config.json")] } ?? []
+        // A board at --connect with no --plant (or a resumed run of one): a plant known only by its HELLO.
+        var wirePlant: WirePlant?
+        if let connect, folder.plant == nil {
+            let resumedPlant = base.first?.fields["plant"].flatMap { if case .string(let p) = $0 { p } else { nil } }
+            if resumedPlant == nil || resumedPlant!.hasPrefix(WirePlant.prefix) {
+                let description = try Self.describe(connect)
+                wirePlant = WirePlant(helloName: description.name, observationSize: description.observationSize,
+                                      actionSize: description.actionSize, physicalStateSize: description.physicalStateSize,
+                                      timeStep: Double(description.stepMicroseconds) / 1e6, episodeLength: description.episodeLength,
+                                      actionLow: description.actionLow.map(Double.init), actionHigh: description.actionHigh.map(Double.init))
+                if let resumedPlant, resumedPlant != wirePlant!.name {
+                    throw ValidationError("the board at \(connect) is \(wirePlant!.name), the resumed run's plant \(resumedPlant)")
+                }
+                extra["plant"] = .string(wirePlant!.name)
+                log("svgrt run: no --plant: learning '\(description.name)' as its HELLO describes it (\(description.observationSize) observations, "
+                    + "\(description.actionSize) actions, a step of \(description.stepMicroseconds) µs); no in-process evaluations")
+            }
+        }
         var configuration = try agent.resolve(base: base, extra: extra)
         // The control thread plays the learner's latest policy; no averaged copy is kept online.
         configuration.policy.averaging = 0
         let plant = configuration.plant, seed = configuration.seed
-        let trainer = try Trainer(configuration)
+        let trainer = try Trainer(configuration, plant: wirePlant)
         if weak.index >= trainer.plant.actionSize || weak.index < -1 {
             throw ValidationError("--weak-actuator must name one of \(plant)'s \(trainer.plant.actionSize) actuators (0 to \(trainer.plant.actionSize - 1))")
         }
@@ -222,9 +250,10 @@ struct Run: ParsableCommand {
         var updatesPerSecond = 0.0
         let reportRow = UnsafeMutablePointer<Float>.allocate(capacity: EpisodeReport.width)
         defer { reportRow.deallocate() }
-        let evaluationPlant = try PlantRegistry.plant(named: plant)
+        // A plant on the wire has no in-process copy: no evaluations, no frozen twin, no yardstick.
+        let evaluationPlant = wirePlant == nil ? try PlantRegistry.plant(named: plant) : nil
         func evaluateNow(_ t: Double) {
-            guard let _ = toMonitor.takeNewest() else { return }
+            guard let evaluationPlant, let _ = toMonitor.takeNewest() else { return }
             monitorPolicy.copyPublished(toMonitor.readBlock)
             let now = Self.conditions(at: t, noise: noise, gain: gain, weak: weak)
             let value = Evaluation.meanReturn(policy: monitorPolicy, plant: evaluationPlant, episodes: configuration.evaluationEpisodes,
@@ -299,7 +328,7 @@ struct Run: ParsableCommand {
         // The from-scratch level under each change's conditions.
         let steps = yardstickSteps ?? TrainingConfiguration.defaults(for: plant).steps
         var yardsticks: [Double: AdaptationYardstick] = [:]
-        if steps > 0 {
+        if steps > 0 && wirePlant == nil {
             for (t, _) in changes {
                 yardsticks[t] = try AdaptationYardstick.level(for: Self.conditions(at: t, noise: noise, gain: gain, weak: weak), configuration: configuration,
                                                               steps: steps, output: output, log: log)
