@@ -39,7 +39,12 @@ struct AdaptationYardstick: Codable {
         log("svgrt run: from-scratch yardstick under \(conditions.label): training offline for \(steps) steps …")
         while trainer.environmentSteps < steps {
             trainer.step()
-            if trainer.environmentSteps % c.evaluationInterval == 0 { evaluations.append(trainer.evaluate()) }
+            if trainer.environmentSteps % c.evaluationInterval == 0 {
+                evaluations.append(trainer.evaluate())
+                let elapsed = Date().timeIntervalSince(start), done = Double(trainer.environmentSteps) / Double(steps)
+                log(String(format: "svgrt run: yardstick %d/%d steps, evaluation %.1f, %.0f s left", trainer.environmentSteps, steps,
+                           evaluations.last!, elapsed / done * (1 - done)))
+            }
         }
         let last = evaluations.suffix(3)
         let level = last.isEmpty ? trainer.evaluate() : last.reduce(0, +) / Double(last.count)
