@@ -200,7 +200,6 @@ public final class SACSVG: Agent {
     /// Returns the mean NLL of the first unrolled step.
     func modelStep() -> Float {
         let h = hyperparameters, m = h.modelBatchSize, S = replay.stateSize, H = h.horizon
-        var lengths = 0  // rows with the full length, at the front
         for b in 0..<m {
             var start = replay.sampleIndex(&generator), found = isSequence(from: start, length: H)
             var tries = 1
@@ -211,7 +210,6 @@ public final class SACSVG: Agent {
             }
             sequenceStarts[b] = start
             active[b] = found ? H : 1
-            if found { lengths += 1 }
             for i in 0..<S { unrolled[b * S + i] = replay.state(start)[i] }
         }
         var firstLoss: Float = 0
@@ -234,7 +232,6 @@ public final class SACSVG: Agent {
                 r += 1
             }
         }
-        _ = lengths
         return firstLoss
     }
 
