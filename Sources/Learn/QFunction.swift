@@ -10,6 +10,8 @@ public final class QFunction: FittedCritic {
     public var targetCopyInterval: Int
     public var polyak: Float?
     public internal(set) var steps = 0
+    /// y of `fitStep(_:nextActions:gamma:clipNorm:)`, one per sample.
+    let targetValues: FloatBuffer
 
     public init(stateSize: Int, actionSize: Int, hidden: [Int], maxBatch: Int, learningRate: Float,
                 targetCopyInterval: Int, generator: inout Xoshiro256StarStar) {
@@ -18,6 +20,7 @@ public final class QFunction: FittedCritic {
         network = MLP(layerSizes: [stateSize + actionSize] + hidden + [1], maxBatch: maxBatch)
         network.initializeParameters(using: &generator)
         target = MLP(copying: network)
+        targetValues = FloatBuffer(count: maxBatch)
         optimizer = Adam(for: network, learningRate: learningRate)
         self.targetCopyInterval = targetCopyInterval
     }
@@ -35,25 +38,12 @@ public final class QFunction: FittedCritic {
     @discardableResult
     public func fitStep(_ batch: Minibatch, nextActions: UnsafePointer<Float>, gamma: Float, clipNorm: Float) -> Float {
         let n = batch.count
-        for b in 0..<n {
-            setInput(target, sample: b, state: batch.nextState(b), action: nextActions + b * actionSize)
-            setInput(network, sample: b, state: batch.state(b), action: batch.action(b))
-        }
+        for b in 0..<n { setInput(target, sample: b, state: batch.nextState(b), action: nextActions + b * actionSize) }
         target.forward(batch: n)
-        network.forward(batch: n)
-        var loss: Float = 0
-        let scale = 1 / Float(n)
         for b in 0..<n {
-            let bootstrap = batch.terminals[b] != 0 ? 0 : gamma * outputScale * target.output(sample: b)[0]
-            let error = (outputScale * network.output(sample: b)[0] - batch.rewards[b] - bootstrap) / outputScale
-            loss += 0.5 * batch.weights[b] * error * error * scale
-            network.outputGradient(sample: b)[0] = batch.weights[b] * error * scale
+            targetValues[b] = batch.rewards[b] + (batch.terminals[b] != 0 ? 0 : gamma * outputScale * target.output(sample: b)[0])
         }
-        network.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)
-        optimizer.clipAndStep(parameters: network.parameters, gradients: network.gradients, maxNorm: clipNorm)
-        steps += 1
-        updateTarget(target, from: network, step: steps, polyak: polyak, copyInterval: targetCopyInterval)
-        return loss
+        return fitStep(batch, targets: targetValues.base, clipNorm: clipNorm)
     }
 
     /// One step towards given targets y (row b: `targets[b]`, in return units), loss
