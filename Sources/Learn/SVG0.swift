@@ -12,7 +12,7 @@ import Net
 ///      so Q̂_a is taken where the old policy acted: unweighted, the step does not depend on the
 ///      current policy and its mean drifts until the tanh saturates (pendulum, 5 seeds: −1,297
 ///      at 10,000 steps); the weight makes it learn (mean ≥ −200 at 7,500 steps), fresh η faster
-///      (4,500; docs/results/matrix.md), so fresh η is the default.
+///      (5,000; docs/results/matrix.md), so fresh η is the default.
 /// Zero heap allocations per update.
 public final class SVG0: Agent {
     public struct Hyperparameters: Sendable, Codable, Equatable {
