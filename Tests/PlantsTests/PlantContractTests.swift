@@ -5,6 +5,14 @@ import _AllocationCounter
 
 /// Laws every plant must obey, checked on each one in the registry.
 final class PlantContractTests: XCTestCase {
+    /// The plant called `name`; a plant that cannot be made here (MuJoCo missing) fails the test with the reason.
+    func plant(_ name: String) throws -> any Plant {
+        do { return try PlantRegistry.plant(named: name) } catch {
+            XCTFail("\(name): \(error)")
+            throw error
+        }
+    }
+
     func rollout(_ plant: any Plant, seed: UInt64, steps: Int) -> (observations: [[Double]], actions: [[Double]], rewards: [Double]) {
         var rng = Xoshiro256StarStar(seed: seed)
         plant.reset(using: &rng)
@@ -22,15 +30,15 @@ final class PlantContractTests: XCTestCase {
         return (observations, actions, rewards)
     }
 
-    func testSameSeedSameTrajectoryAndRewardOfObservationMatchesStep() {
+    func testSameSeedSameTrajectoryAndRewardOfObservationMatchesStep() throws {
         for name in PlantRegistry.names {
-            let first = rollout(PlantRegistry.make(name)!, seed: 7, steps: 300)
-            let second = rollout(PlantRegistry.make(name)!, seed: 7, steps: 300)
+            let first = rollout(try plant(name), seed: 7, steps: 300)
+            let second = rollout(try plant(name), seed: 7, steps: 300)
             XCTAssertEqual(first.observations, second.observations, name)
             XCTAssertEqual(first.rewards, second.rewards, name)
-            let other = rollout(PlantRegistry.make(name)!, seed: 8, steps: 300)
+            let other = rollout(try plant(name), seed: 8, steps: 300)
             XCTAssertNotEqual(first.observations, other.observations, name)
-            let plant = PlantRegistry.make(name)!
+            let plant = try plant(name)
             // Where the reward is a model of the step's (MuJoCo walkers), GymnasiumMuJoCoTests bounds its error.
             guard plant.rewardIsExact else { continue }
             for t in 0..<first.rewards.count {
@@ -42,9 +50,9 @@ final class PlantContractTests: XCTestCase {
         }
     }
 
-    func testRewardGradientsMatchFiniteDifferences() {
+    func testRewardGradientsMatchFiniteDifferences() throws {
         for name in PlantRegistry.names {
-            let plant = PlantRegistry.make(name)!
+            let plant = try plant(name)
             let trajectory = rollout(plant, seed: 11, steps: 200)
             var ds = [Double](repeating: 0, count: plant.observationSize)
             var da = [Double](repeating: 0, count: plant.actionSize)
@@ -83,9 +91,9 @@ final class PlantContractTests: XCTestCase {
         }
     }
 
-    func testExplicitResetReproducesState() {
+    func testExplicitResetReproducesState() throws {
         for name in PlantRegistry.names {
-            let a = PlantRegistry.make(name)!, b = PlantRegistry.make(name)!
+            let a = try plant(name), b = try plant(name)
             var rng = Xoshiro256StarStar(seed: 3)
             a.reset(using: &rng)
             var state = [Double](repeating: 0, count: a.physicalStateSize)
@@ -99,9 +107,9 @@ final class PlantContractTests: XCTestCase {
     }
 
     /// Stepping, observing and reward gradients allocate nothing after warm-up.
-    func testStepObserveAndGradientsAllocateNothing() {
+    func testStepObserveAndGradientsAllocateNothing() throws {
         for name in PlantRegistry.names {
-            let plant = PlantRegistry.make(name)!
+            let plant = try plant(name)
             var rng = Xoshiro256StarStar(seed: 4)
             plant.reset(using: &rng)
             let s = UnsafeMutableBufferPointer<Double>.allocate(capacity: plant.observationSize)
