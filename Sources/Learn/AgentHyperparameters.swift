@@ -55,6 +55,15 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
         }
     }
 
+    /// Whether the agent's updates use the reward r(s, a): not the model-free SVG(0) and SAC-SVG(0).
+    public var usesReward: Bool {
+        switch self {
+        case .svg0: false
+        case .sacSVG(let h): h.horizon > 0
+        default: true
+        }
+    }
+
     /// The policy's Adam step size (every agent has one; the policy is built before the agent).
     public var policyLearningRate: Float {
         switch self {

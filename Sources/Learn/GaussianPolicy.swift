@@ -153,6 +153,16 @@ public final class GaussianPolicy {
         }
     }
 
+    /// `forwardMean` at `batch` states: row b is the first `observationSize` floats at
+    /// `states + b * stride` (a `TransitionColumns` column has stride `stateSize`). Real-time safe.
+    public func forwardMean(states: UnsafePointer<Float>, stride: Int, batch: Int) {
+        for b in 0..<batch {
+            let row = mean.input(sample: b)
+            for i in 0..<observationSize { row[i] = states[b * stride + i] }
+        }
+        forwardMean(batch: batch)
+    }
+
     /// μ of row `b` after `forwardMean`.
     @inline(__always) public func meanRow(_ b: Int) -> UnsafeMutablePointer<Float> { means.base + b * actionSize }
 

@@ -16,12 +16,7 @@ extension Minibatch {
     /// Fills `weights` with the truncated importance weights of the batch's actions under the
     /// current `policy` (one batched forward of its mean). Real-time safe.
     public func computeImportanceWeights(policy: GaussianPolicy, maximum: Float) {
-        let mean = policy.mean
-        for b in 0..<count {
-            let row = mean.input(sample: b)
-            for i in 0..<stateSize { row[i] = state(b)[i] }
-        }
-        policy.forwardMean(batch: count)
+        policy.forwardMean(states: states.base, stride: stateSize, batch: count)
         for b in 0..<count {
             weights[b] = truncatedImportanceWeight(
                 logDensityNow: policy.logDensity(action: UnsafeBufferPointer(start: action(b), count: actionSize), sample: b),

@@ -80,10 +80,8 @@ public final class SACSVG: Agent {
     let reward: any TaskReward
     let rewardScratch: RewardScratch
     let batch: Minibatch
-    /// log α and its optimiser.
-    public let logTemperature: FloatBuffer
-    let logTemperatureGradient: FloatBuffer
-    let temperatureOptimizer: Adam
+    /// α, tuned towards `targetEntropy` (eq. 23).
+    public let temperatureTuner: Temperature
     public var generator: Xoshiro256StarStar
     public var schedule: AgentSchedule {
         .everyStep(updatesPerStep: hyperparameters.updatesPerStep, warmup: hyperparameters.warmupSteps)
@@ -104,7 +102,7 @@ public final class SACSVG: Agent {
     public func loss(_ index: Int) -> Float { index == 0 ? modelLoss : index == 1 ? criticLoss : temperature }
 
     /// α.
-    public var temperature: Float { expf(logTemperature[0]) }
+    public var temperature: Float { temperatureTuner.value }
 
     /// The target entropy H̄ after `updates` updates.
     public var targetEntropy: Float {
@@ -139,10 +137,7 @@ public final class SACSVG: Agent {
         critics = (critic(), critic())
         rewardScratch = RewardScratch(observationSize: S, actionSize: A)
         batch = Minibatch(capacity: n, stateSize: S, actionSize: A)
-        logTemperature = FloatBuffer(count: 1)
-        logTemperature[0] = logf(h.initialTemperature)
-        logTemperatureGradient = FloatBuffer(count: 1)
-        temperatureOptimizer = Adam(count: 1, learningRate: h.temperatureLearningRate)
+        temperatureTuner = Temperature(initial: h.initialTemperature, learningRate: h.temperatureLearningRate)
         states = FloatBuffer(count: T * n * S)
         noise = FloatBuffer(count: T * n * A)
         preSquash = FloatBuffer(count: T * n * A)
@@ -266,11 +261,7 @@ public final class SACSVG: Agent {
         let h = hyperparameters, n = h.batchSize, S = replay.stateSize, A = replay.actionSize
         batch.sample(n, from: replay, generator: &generator)
         for b in 0..<n { batch.weights[b] = 1 }
-        for b in 0..<n {
-            let row = policy.mean.input(sample: b)
-            for i in 0..<S { row[i] = batch.nextState(b)[i] }
-        }
-        policy.forwardMean(batch: n)
+        policy.forwardMean(states: batch.nextStates.base, stride: S, batch: n)
         sampleActions(batch: n, into: nextActions.base, logOut: nextLogProbabilities.base, noiseOut: nil, uOut: nil, drawNoise: true)
         let (q1, q2) = critics
         for b in 0..<n {
@@ -308,11 +299,7 @@ public final class SACSVG: Agent {
         var total: Float = 0
         var weight: Float = 1
         for t in 0...H {
-            for b in 0..<n {
-                let row = policy.mean.input(sample: b)
-                for i in 0..<S { row[i] = stateRow(t, b)[i] }
-            }
-            policy.forwardMean(batch: n)
+            policy.forwardMean(states: stateRow(t, 0), stride: S, batch: n)
             sampleActions(batch: n, into: actions.base + t * n * A, logOut: logProbabilities.base + t * n,
                           noiseOut: noise.base + t * n * A, uOut: preSquash.base + t * n * A, drawNoise: drawNoise)
             if t < H {
@@ -395,11 +382,7 @@ public final class SACSVG: Agent {
                 }
             }
             // Through the squash and the re-parameterisation to the policy's outputs at s_t.
-            for b in 0..<n {
-                let row = policy.mean.input(sample: b)
-                for i in 0..<S { row[i] = stateRow(t, b)[i] }
-            }
-            policy.forwardMean(batch: n)
+            policy.forwardMean(states: stateRow(t, 0), stride: S, batch: n)
             for b in 0..<n {
                 for i in 0..<A {
                     let k = (t * n + b) * A + i
@@ -439,17 +422,13 @@ public final class SACSVG: Agent {
     // MARK: 4. The temperature
 
     /// log α ← log α − lr · α (−log π(a₀|s₀) − H̄), from the last actor step's a₀.
-    func temperatureStep() {
-        logTemperatureGradient[0] = temperature * (entropy - targetEntropy)
-        temperatureOptimizer.step(parameters: logTemperature, gradients: logTemperatureGradient)
-    }
+    func temperatureStep() { temperatureTuner.step(entropy: entropy, target: targetEntropy) }
 
     // MARK: Checkpoints
 
     public func records() -> [ParameterArchive.Record] {
         model.records(prefix: "agent.model") + critics.0.records(prefix: "agent.q1") + critics.1.records(prefix: "agent.q2")
-            + [.init(name: "agent.logTemperature", shape: [1], values: [logTemperature[0]])]
-            + temperatureOptimizer.records(prefix: "agent.temperature.adam")
+            + temperatureTuner.records(prefix: "agent")
             + [generator.record(named: "agent.generator"), countersRecord("agent.updates", [updates])]
     }
 
@@ -457,8 +436,7 @@ public final class SACSVG: Agent {
         try model.load(from: archive, prefix: "agent.model", path: path)
         try critics.0.load(from: archive, prefix: "agent.q1", path: path)
         try critics.1.load(from: archive, prefix: "agent.q2", path: path)
-        try logTemperature.load("agent.logTemperature", from: archive, path: path)
-        try temperatureOptimizer.load(from: archive, prefix: "agent.temperature.adam", path: path)
+        try temperatureTuner.load(from: archive, prefix: "agent", path: path)
         generator = try .load("agent.generator", from: archive, path: path)
         updates = try loadCounters("agent.updates", count: 1, from: archive, path: path)[0]
     }

@@ -79,15 +79,10 @@ public final class SVG0: Agent {
 
     public func update() {
         let h = hyperparameters, n = h.batchSize, S = replay.stateSize, A = replay.actionSize
-        let mean = policy.mean
         // 1. Critic step (eqs. 15, 13, 12).
         batch.sample(n, from: replay, generator: &generator)
         batch.computeImportanceWeights(policy: policy, maximum: h.maximumImportanceWeight)
-        for b in 0..<n {
-            let row = mean.input(sample: b)
-            for i in 0..<S { row[i] = batch.nextState(b)[i] }
-        }
-        policy.forwardMean(batch: n)
+        policy.forwardMean(states: batch.nextStates.base, stride: S, batch: n)
         for b in 0..<n {
             for i in 0..<A { nextActions[b * A + i] = policy.meanRow(b)[i] + policy.sampleStd(b, i) * Float(generator.nextGaussian()) }
         }
@@ -97,14 +92,11 @@ public final class SVG0: Agent {
         batch.sample(n, from: replay, generator: &generator)
         if h.freshActions {
             for b in 0..<n { batch.weights[b] = 1 }
+            policy.forwardMean(states: batch.states.base, stride: S, batch: n)
         } else {
+            // Its forward of the policy at the batch's states is the one the step needs.
             batch.computeImportanceWeights(policy: policy, maximum: h.maximumImportanceWeight)
         }
-        for b in 0..<n {
-            let row = mean.input(sample: b)
-            for i in 0..<S { row[i] = batch.state(b)[i] }
-        }
-        policy.forwardMean(batch: n)
         for b in 0..<n {
             for i in 0..<A {
                 let sigma = policy.sampleStd(b, i)
@@ -141,11 +133,7 @@ public final class SVG0: Agent {
     /// (finite-difference checks).
     public func policyObjective(_ batch: Minibatch) -> Float {
         let n = batch.count, S = replay.stateSize, A = replay.actionSize
-        for b in 0..<n {
-            let row = policy.mean.input(sample: b)
-            for i in 0..<S { row[i] = batch.state(b)[i] }
-        }
-        policy.forwardMean(batch: n)
+        policy.forwardMean(states: batch.states.base, stride: S, batch: n)
         for b in 0..<n {
             for i in 0..<A { nextActions[b * A + i] = policy.meanRow(b)[i] + policy.sampleStd(b, i) * noise[b * A + i] }
             critic.setInput(critic.network, sample: b, state: batch.state(b), action: nextActions.base + b * A)
@@ -156,17 +144,10 @@ public final class SVG0: Agent {
         return total / Float(n)
     }
 
-    /// The policy step's gradient at the batch's states with its current noise, for tests:
-    /// after `policyObjective` set the noise (or after `update`).
+    /// The policy step's gradient at the batch's states with the current noise (tests).
     public func policyGradientAtCurrentNoise(_ batch: Minibatch) {
-        _ = policyObjective(batch)
+        _ = policyObjective(batch)  // the policy's forward at the batch's states, the actions
         critic.actionGradient(batch, actions: nextActions.base, into: actionGradients.base)
-        let n = batch.count, S = replay.stateSize
-        for b in 0..<n {
-            let row = policy.mean.input(sample: b)
-            for i in 0..<S { row[i] = batch.state(b)[i] }
-        }
-        policy.forwardMean(batch: n)
         policyGradient(batch)
     }
 

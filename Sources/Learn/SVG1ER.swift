@@ -1,7 +1,4 @@
 import Net
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// SVG(1) with experience replay (Heess et al. 2015, Algorithm 2 with the critic of
 /// Algorithm 4; docs/algorithms.md §3.1), the main algorithm of this runtime. Each `update()`:
@@ -104,17 +101,14 @@ public final class SVG1ER: Agent {
         }
         batch = Minibatch(capacity: h.batchSize, stateSize: S, actionSize: A)
         self.generator = Xoshiro256StarStar(seed: generator.next())
-        temperatureOptimizer = Adam(count: 1, learningRate: h.temperatureLearningRate)
-        logTemperature[0] = logf(max(h.entropyBonus, 1e-4))
+        temperature = Temperature(initial: max(h.entropyBonus, 1e-4), learningRate: h.temperatureLearningRate, logBounds: -12...4)
     }
 
-    /// log α of the tuned entropy bonus, its gradient and optimiser (used with `targetEntropy`).
-    public let logTemperature = FloatBuffer(count: 1)
-    let logTemperatureGradient = FloatBuffer(count: 1)
-    let temperatureOptimizer: Adam
+    /// The tuned entropy bonus (used with `targetEntropy`).
+    public let temperature: Temperature
 
     /// The entropy bonus the next policy step uses: α fixed, or tuned towards `targetEntropy`.
-    public var entropyBonus: Float { hyperparameters.targetEntropy == nil ? hyperparameters.entropyBonus : expf(logTemperature[0]) }
+    public var entropyBonus: Float { hyperparameters.targetEntropy == nil ? hyperparameters.entropyBonus : temperature.value }
 
     /// The policy's entropy Σ_i (log σ_i + ½ log 2πe), log σ averaged over the last policy step's batch.
     func policyEntropy(batch n: Int) -> Float {
@@ -149,12 +143,7 @@ public final class SVG1ER: Agent {
         value.valueGradient(count: n, states: batch.nextStates.base, into: policyStep.valueGradients.base)
         meanWeight = policyStep.computeGradient(batch, gamma: hyperparameters.gamma, maximumWeight: hyperparameters.maximumImportanceWeight)
         policyStep.applyGradient(clipNorm: hyperparameters.clipNorm, entropyBonus: entropyBonus)
-        if let target = hyperparameters.targetEntropy {
-            // eq. 24: log α descends α (H − H̄).
-            logTemperatureGradient[0] = expf(logTemperature[0]) * (policyEntropy(batch: n) - target)
-            temperatureOptimizer.step(parameters: logTemperature, gradients: logTemperatureGradient)
-            logTemperature[0] = min(max(logTemperature[0], -12), 4)
-        }
+        if let target = hyperparameters.targetEntropy { temperature.step(entropy: policyEntropy(batch: n), target: target) }  // eq. 24
     }
 
     /// One SVG(1)-ER update: model, value, policy.
@@ -168,8 +157,7 @@ public final class SVG1ER: Agent {
     public func records() -> [ParameterArchive.Record] {
         model.records(prefix: "agent.model") + value.records(prefix: "agent.value")
             + [generator.record(named: "agent.generator"), countersRecord("agent.updates", [updates])]
-            + (hyperparameters.targetEntropy == nil ? [] : [.init(name: "agent.logTemperature", shape: [1], values: [logTemperature[0]])]
-                + temperatureOptimizer.records(prefix: "agent.temperature.adam"))
+            + (hyperparameters.targetEntropy == nil ? [] : temperature.records(prefix: "agent"))
     }
 
     public func load(from archive: ParameterArchive, path: String) throws(ParameterArchiveError) {
@@ -177,9 +165,6 @@ public final class SVG1ER: Agent {
         try value.load(from: archive, prefix: "agent.value", path: path)
         generator = try .load("agent.generator", from: archive, path: path)
         updates = try loadCounters("agent.updates", count: 1, from: archive, path: path)[0]
-        if hyperparameters.targetEntropy != nil {
-            try logTemperature.load("agent.logTemperature", from: archive, path: path)
-            try temperatureOptimizer.load(from: archive, prefix: "agent.temperature.adam", path: path)
-        }
+        if hyperparameters.targetEntropy != nil { try temperature.load(from: archive, prefix: "agent", path: path) }
     }
 }

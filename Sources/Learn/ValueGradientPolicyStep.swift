@@ -49,12 +49,8 @@ public final class ValueGradientPolicyStep {
     public func computeGradient(_ batch: Minibatch, gamma: Float, maximumWeight: Float?) -> Float {
         let n = batch.count, S = policy.observationSize, A = policy.actionSize
         let mean = policy.mean
-        for b in 0..<n {
-            let row = mean.input(sample: b)
-            for i in 0..<S { row[i] = batch.state(b)[i] }
-            model.setInput(sample: b, state: batch.state(b), action: batch.action(b))
-        }
-        policy.forwardMean(batch: n)
+        for b in 0..<n { model.setInput(sample: b, state: batch.state(b), action: batch.action(b)) }
+        policy.forwardMean(states: batch.states.base, stride: S, batch: n)
         model.forward(batch: n)
         // Noise inference (App. B): η = (a − μ_θ(s)) / σ, held constant.
         var weightSum: Float = 0

@@ -414,8 +414,7 @@ extension TrainingConfiguration {
         if reward.source == "learned" && [.svg0].contains(algorithm) {
             throw ConfigurationError("\(display("reward.source", nil)): svg0 is model-free and uses no reward model")
         }
-        if plant.hasPrefix(WirePlant.prefix) && reward.source != "learned" && algorithm != .svg0
-            && !(algorithm == .sacSVG && { if case .sacSVG(let h) = hyperparameters { return h.horizon == 0 }; return false }()) {
+        if plant.hasPrefix(WirePlant.prefix) && reward.source != "learned" && hyperparameters.usesReward {
             throw ConfigurationError("\(plant) is known only over the wire: its reward must be learned (--reward learned)")
         }
         if reward.source == "learned" && reward.scale <= 0 {

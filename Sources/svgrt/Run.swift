@@ -94,12 +94,18 @@ struct Run: ParsableCommand {
         }.sorted { $0.0 < $1.0 }
     }
 
-    /// The HELLO of the board at `connect` (HOST:PORT), asked with no expected shape.
-    static func describe(_ connect: String) throws -> PlantDescription {
+    /// HOST and PORT of `--connect HOST:PORT`.
+    static func hostAndPort(_ connect: String) throws -> (host: String, port: UInt16) {
         let parts = connect.split(separator: ":")
         guard parts.count == 2, let port = UInt16(parts[1]) else { throw ValidationError("--connect wants HOST:PORT") }
+        return (String(parts[0]), port)
+    }
+
+    /// The HELLO of the board at `connect` (HOST:PORT), asked with no expected shape.
+    static func describe(_ connect: String) throws -> PlantDescription {
+        let (host, port) = try hostAndPort(connect)
         let transport = try UDPTransport(port: 0)
-        transport.connect(to: String(parts[0]), port: port)
+        transport.connect(to: host, port: port)
         let client = PlantClient(transport: transport, observationSize: 0, actionSize: 0, timeoutMicroseconds: 200_000, attempts: 25)
         return try client.handshake()
     }
@@ -169,9 +175,7 @@ struct Run: ParsableCommand {
         var child: FirmwareProcess?
         var host = "127.0.0.1", plantPort = port
         if let connect {
-            let parts = connect.split(separator: ":")
-            guard parts.count == 2, let p = UInt16(parts[1]) else { throw ValidationError("--connect wants HOST:PORT") }
-            host = String(parts[0]); plantPort = p
+            (host, plantPort) = try Self.hostAndPort(connect)
         } else {
             let schedule: [String] = noise.map { "\($0.0):noise=\($0.1)" } + gain.map { "\($0.0):gain=\($0.1)" }
                 + weak.gains.map { "\($0.0):weak-gain=\($0.1)" }

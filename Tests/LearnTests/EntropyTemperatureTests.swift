@@ -21,16 +21,8 @@ final class EntropyTemperatureTests: XCTestCase {
 
     func testTunedTemperatureResumesBitForBit() throws {
         let c = try configuration("pendulum", .svg1ER, hyperparameters: ["targetEntropy": .double(0), "entropyBonus": .double(0.1)])
-        let path = NSTemporaryDirectory() + "svgrt-temperature-\(UUID().uuidString).svgp"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let original = try Trainer(c)
-        original.atEpisodeBoundary = { t in if t.environmentSteps == 400 { try! t.writeCheckpoint(to: path) } }
-        while original.environmentSteps < 800 { original.step() }
-        let resumed = try Trainer(c)
-        try resumed.restore(from: path)
-        while resumed.environmentSteps < 800 { resumed.step() }
+        let (original, resumed) = try originalAndResumed(c)
         XCTAssertEqual((resumed.agent as! SVG1ER).entropyBonus.bitPattern, (original.agent as! SVG1ER).entropyBonus.bitPattern)
-        XCTAssertEqual(resumed.checkpointArchive().records.flatMap { $0.values.map(\.bitPattern) },
-                       original.checkpointArchive().records.flatMap { $0.values.map(\.bitPattern) })
+        XCTAssertEqual(checkpointBits(resumed), checkpointBits(original))
     }
 }

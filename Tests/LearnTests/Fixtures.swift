@@ -125,3 +125,20 @@ func configuration(_ plant: String, _ algorithm: Algorithm? = nil, hyperparamete
     if !policy.isEmpty { top["policy"] = .object(policy) }
     return try TrainingConfiguration.resolve([.init(source: "the test", fields: top)])
 }
+
+/// A run of `configuration` checkpointed at step 400 and one resumed from that checkpoint, both
+/// continued to step 800: for the bit-exact resume tests.
+func originalAndResumed(_ configuration: TrainingConfiguration) throws -> (original: Trainer, resumed: Trainer) {
+    let path = NSTemporaryDirectory() + "svgrt-resume-\(UUID().uuidString).svgp"
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let original = try Trainer(configuration)
+    original.atEpisodeBoundary = { t in if t.environmentSteps == 400 { try! t.writeCheckpoint(to: path) } }
+    while original.environmentSteps < 800 { original.step() }
+    let resumed = try Trainer(configuration)
+    try resumed.restore(from: path)
+    while resumed.environmentSteps < 800 { resumed.step() }
+    return (original, resumed)
+}
+
+/// Every value a trainer's checkpoint holds, as bit patterns.
+func checkpointBits(_ t: Trainer) -> [UInt32] { t.checkpointArchive().records.flatMap { $0.values.map(\.bitPattern) } }

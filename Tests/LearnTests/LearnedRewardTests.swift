@@ -77,16 +77,8 @@ final class LearnedRewardTests: XCTestCase {
 
     func testResumeWithALearnedRewardIsBitExact() throws {
         let c = try configuration("pendulum", .svg1ER, fields: ["reward": .object(["source": .string("learned")])])
-        let path = NSTemporaryDirectory() + "svgrt-reward-\(UUID().uuidString).svgp"
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let original = try Trainer(c)
-        original.atEpisodeBoundary = { t in if t.environmentSteps == 400 { try! t.writeCheckpoint(to: path) } }
-        while original.environmentSteps < 800 { original.step() }
-        let resumed = try Trainer(c)
-        try resumed.restore(from: path)
-        while resumed.environmentSteps < 800 { resumed.step() }
-        XCTAssertEqual(resumed.checkpointArchive().records.flatMap { $0.values.map(\.bitPattern) },
-                       original.checkpointArchive().records.flatMap { $0.values.map(\.bitPattern) })
+        let (original, resumed) = try originalAndResumed(c)
+        XCTAssertEqual(checkpointBits(resumed), checkpointBits(original))
         XCTAssertTrue(original.checkpointArchive().records.contains { $0.name == "reward" })
     }
 

@@ -165,7 +165,8 @@ public final class MuJoCoPlant: Plant {
         switch task.reward {
         case .locomotion(let forwardWeight, let controlCost, let healthyReward):
             let forward = forwardWeight * ((qpos[0] - xBefore) / timeStep)
-            let healthy = healthyReward > 0 && !isTerminated && isHealthy() ? healthyReward : 0
+            // Healthy is not terminated (the tasks with a bonus terminate when unhealthy).
+            let healthy = isTerminated ? 0 : healthyReward
             return (forward + healthy) - Double(controlCost * squaredActionFloat32(action))
         case .reacher:
             let x = svgrt_mj_xipos(sim)!
