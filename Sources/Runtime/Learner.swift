@@ -44,11 +44,11 @@ public final class Learner: @unchecked Sendable {
     public var checkpoint: (() -> Void)?
     let scratch: UnsafeMutablePointer<Float>
 
-    /// `agent` must learn after every step (`.everyStep`).
     /// A learned reward the agent uses (`reward.source` "learned"): one fit step before each update.
     /// Set before `run()`.
     public var rewardModel: LearnedReward?
 
+    /// `agent` must learn after every step (`.everyStep`).
     public init(options: Options, agent: any Agent, ring: SPSCRing, published: [TripleBuffer]) {
         guard case .everyStep(let updatesPerStep, let warmup) = agent.schedule else {
             preconditionFailure("the learner thread drives agents that learn after every step")
