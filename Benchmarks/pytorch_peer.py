@@ -5,10 +5,14 @@ one thread, float32. Prints one line per benchmark: name, median time per call i
 Run through ./compare-with-pytorch, which installs torch into Benchmarks/.venv when missing and
 runs the Swift suite in the same go, so both are measured on the same machine at the same time.
 """
+import os
 import statistics
 import sys
 import time
 
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # numpy's sgemm on one thread, like torch
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+import numpy as np
 import torch
 
 torch.set_num_threads(1)
@@ -60,6 +64,37 @@ def forward_backward(nets, batch):
     return run
 
 
+def numpy_sgemm(n):
+    """C = A B, n × n float32 (the yardstick of the dense kernels: one thread of BLAS)."""
+    a = np.random.default_rng(0).standard_normal((n, n), dtype=np.float32)
+    b = np.random.default_rng(1).standard_normal((n, n), dtype=np.float32)
+    c = np.empty((n, n), dtype=np.float32)
+    return lambda: np.matmul(a, b, out=c)
+
+
+def torch_mm(n):
+    """The same product through torch.mm (PyTorch's own BLAS), one thread."""
+    a, b, c = torch.randn(n, n), torch.randn(n, n), torch.empty(n, n)
+    return lambda: torch.mm(a, b, out=c)
+
+
+def dense(batch, backward):
+    """One 256→256 linear layer, as the Swift benchmark: forward, or forward + weight gradient + input VJP."""
+    layer = torch.nn.Linear(256, 256)
+    x = torch.randn(batch, 256, requires_grad=backward)
+    c = torch.randn(batch, 256) / batch
+
+    def run():
+        if backward:
+            layer.weight.grad = layer.bias.grad = x.grad = None
+            layer(x).backward(c)
+        else:
+            with torch.no_grad():
+                layer(x)
+
+    return run
+
+
 def main():
     quick = "--quick" in sys.argv
     samples = 15 if quick else 51
@@ -68,8 +103,15 @@ def main():
         ("policy forward+backward batch64 8-100-100-2", forward_backward([mlp([8, 100, 100, 2])], 64), 20),
         ("value forward+backward batch64 8-400-200-1", forward_backward([mlp([8, 400, 200, 1])], 64), 10),
         ("model forward+backward batch64 8x 10-20-20-1", forward_backward([mlp([10, 20, 20, 1]) for _ in range(8)], 64), 10),
+        ("dense forward batch256 256x256", dense(256, False), 20),
+        ("dense forward+backward batch256 256x256", dense(256, True), 10),
+        ("numpy sgemm 256x256x256", numpy_sgemm(256), 20),
+        ("torch mm 256x256x256", torch_mm(256), 20),
     ]
-    print(f"# torch {torch.__version__}, threads {torch.get_num_threads()}")
+    blas = next((c.get("name", "") + " " + c.get("version", "") for c in np.show_config("dicts")["Build Dependencies"].values()
+                 if isinstance(c, dict) and c.get("name", "").lower().startswith(("scipy-openblas", "openblas", "mkl"))), "?") \
+        if hasattr(np, "show_config") else "?"
+    print(f"# torch {torch.__version__}, threads {torch.get_num_threads()}; numpy {np.__version__} ({blas.strip()}), one BLAS thread")
     for name, fn, inner in cases:
         print(f"{name}\t{median_ns(fn, inner, samples):.0f}")
 

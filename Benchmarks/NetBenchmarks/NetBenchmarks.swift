@@ -110,6 +110,51 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(trainer.policy.mean.parameters[0])
     }
 
+    // One SAC-SVG(2) update (model, twin critics, actor through the two-step expansion,
+    // temperature; docs/algorithms.md §3.6) at its defaults on the pendulum: batch 256, policy
+    // 3→256→256→2 (mean and log σ), critics 2 × 4→256→256→1 with targets, model 3 × 4→64→64→1
+    // on 64 two-step sequences; the expansion from the first update (no model-free phase).
+    // The peer is pytorch_sacsvg_update.py.
+    Benchmark("sac-svg(2) update batch256 pendulum", configuration: slow) { benchmark in
+        let fields: [String: JSONValue] = ["algorithm": .string("sac-svg"),
+                                           "hyperparameters": .object(["horizon": .int(2), "modelFreeUpdates": .int(0),
+                                                                       "warmupSteps": .int(1_000_000)])]
+        let c = try! TrainingConfiguration.resolve([.init(source: "the benchmark", fields: fields)])
+        let trainer = try! Trainer(c)
+        for _ in 0..<1000 { trainer.step() }
+        let agent = trainer.agent as! SACSVG
+        agent.update()
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            agent.update()
+        }
+        blackHole(trainer.policy.mean.parameters[0])
+    }
+
+    // One 256→256 dense layer at batch 256: the forward is a 256×256×256 matrix product, the
+    // yardstick numpy's sgemm of the same shape (pytorch_peer.py prints it). Forward, and
+    // forward + backward with the weight gradient and the input VJP (three such products).
+    Benchmark("dense forward batch256 256x256", configuration: slow) { benchmark in
+        let dense = makeNetwork([256, 256], batch: 256, seed: 20)
+        dense.forward(batch: 256)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            dense.forward(batch: 256)
+            blackHole(dense.output(sample: 0)[0])
+        }
+    }
+    Benchmark("dense forward+backward batch256 256x256", configuration: slow) { benchmark in
+        let dense = makeNetwork([256, 256], batch: 256, seed: 21)
+        dense.forward(batch: 256)
+        dense.backward(batch: 256, parameterGradients: .overwrite, inputGradient: true)
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations {
+            dense.forward(batch: 256)
+            dense.backward(batch: 256, parameterGradients: .overwrite, inputGradient: true)
+            blackHole(dense.gradients[0])
+        }
+    }
+
     // One LTTng-UST tracepoint call (svgrt:cycle_end) with no tracing session active: the cost
     // every control cycle pays for having tracing compiled in.
     Benchmark("tracepoint cycle_end no session", configuration: fast) { benchmark in
