@@ -197,7 +197,9 @@ struct Run: ParsableCommand {
         let description = try client.handshake()
         log("svgrt run: connected to '\(description.name)' (\(S) observations, \(A) actions, \(description.mode))")
         // The run folder is written only once the plant has answered.
-        try RunFolder.create(output)
+        if let moved = try RunFolder.prepare(output, resuming: folder.resume) {
+            log("svgrt run: \(output) held an earlier run; moved it to \(moved)")
+        }
         try RunFolder.write(try configuration.jsonText(), to: output + "/config.json")
 
         // The ring, the hand-offs, the learner and the control loop.

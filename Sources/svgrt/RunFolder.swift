@@ -19,6 +19,32 @@ enum RunFolder {
         }
     }
 
+    /// The files that mark a folder as holding a run.
+    static let runFiles = ["checkpoint.svgp", "curve.csv", "report.md", "config.json"]
+
+    /// Creates the run folder `path` for a run that starts now. If `path` already holds another
+    /// run (one of `runFiles`) and is not the folder being resumed, that run is first moved to
+    /// `path.1` (or the first free `path.N`), so starting a run never overwrites an earlier one.
+    /// Returns where the earlier run went, if it was moved.
+    static func prepare(_ path: String, resuming resume: String?) throws -> String? {
+        let files = FileManager.default
+        var moved: String?
+        let holdsRun = runFiles.contains { files.fileExists(atPath: path + "/" + $0) }
+        let same = resume.map { URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path
+            == URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path } ?? false
+        if holdsRun && !same {
+            var n = 1
+            while files.fileExists(atPath: "\(path).\(n)") { n += 1 }
+            let target = "\(path).\(n)"
+            do { try files.moveItem(atPath: path, toPath: target) } catch {
+                throw CommandError("\(path) holds an earlier run and it cannot be moved to \(target): \(reason(error))")
+            }
+            moved = target
+        }
+        try create(path)
+        return moved
+    }
+
     /// Writes `text` to `path` atomically (a temporary file, then a rename).
     static func write(_ text: String, to path: String) throws {
         do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {

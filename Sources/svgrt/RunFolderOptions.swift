@@ -10,7 +10,7 @@ struct RunFolderOptions: ParsableArguments {
     @Option(help: "Seed (the same seed gives the same run; default 1, or the resumed run's).")
     var seed: UInt64?
 
-    @Option(help: "Output folder (the run folder).")
+    @Option(help: "Output folder, the run folder (svgrt train: default runs/train, or the resumed folder; svgrt run: runs/online). An earlier run there is moved to FOLDER.1, never overwritten.")
     var output: String?
 
     @Option(help: "Resume from a run folder (its config.json and checkpoint.svgp).")

@@ -73,7 +73,7 @@ struct Train: ParsableCommand {
             print(try c.jsonText(), terminator: "")
             return
         }
-        let output = folder.output ?? "runs/train"
+        let output = folder.output ?? folder.resume ?? "runs/train"  // a resumed run continues in its folder
         let trainer = try Trainer(c)
         let curve = TrainingCurve(agent: trainer.agent)
         if let resume = folder.resume {
@@ -87,7 +87,9 @@ struct Train: ParsableCommand {
         // The folder is created once the run is known to start; config.json and curve.csv are
         // written with each checkpoint (a run that fails before its first leaves an existing
         // folder byte for byte as it was; rows past a checkpoint would be dropped on resume anyway).
-        try RunFolder.create(output)
+        if let moved = try RunFolder.prepare(output, resuming: folder.resume) {
+            log("svgrt train: \(output) held an earlier run; moved it to \(moved)")
+        }
         let configText = try c.jsonText()
         var lastCheckpoint = Date()
         var checkpointError: Error?

@@ -101,6 +101,26 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(chart.contains("hand parked on its target, ball ignored"), "the chart lacks the yardstick")
     }
 
+    /// A new run into a folder that holds another run moves that run to FOLDER.1 (then .2, …)
+    /// instead of overwriting it; resuming a folder in place moves nothing.
+    func testANewRunNeverOverwritesAnEarlierOne() throws {
+        let run = folder + "/twice"
+        XCTAssertEqual(try svgrt(["train", "--steps", "400", "--seed", "1", "--output", run]).status, 0)
+        let first = try Data(contentsOf: URL(fileURLWithPath: run + "/checkpoint.svgp"))
+        let second = try svgrt(["train", "--steps", "400", "--seed", "2", "--output", run])
+        XCTAssertEqual(second.status, 0, second.output)
+        XCTAssertTrue(second.output.contains("\(run) held an earlier run; moved it to \(run).1"), second.output)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: run + ".1/checkpoint.svgp")), first, "the earlier run was not kept")
+        XCTAssertNotEqual(try Data(contentsOf: URL(fileURLWithPath: run + "/checkpoint.svgp")), first, "seed 2 wrote nothing")
+        let third = try svgrt(["train", "--steps", "400", "--output", run])
+        XCTAssertTrue(third.output.contains("moved it to \(run).2"), third.output)
+        let resumed = try svgrt(["train", "--resume", run, "--steps", "800"])  // in place by default
+        XCTAssertEqual(resumed.status, 0, resumed.output)
+        XCTAssertFalse(resumed.output.contains("moved it"), resumed.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run + ".3"))
+        XCTAssertTrue(try String(contentsOfFile: run + "/curve.csv", encoding: .utf8).contains("\n800,"), "the resumed run did not continue in place")
+    }
+
     /// A resumed run killed before its first checkpoint leaves the folder byte for byte as it was.
     func testRunKilledBeforeItsFirstCheckpointLeavesTheFolderAsItWas() throws {
         let run = folder + "/killed"
