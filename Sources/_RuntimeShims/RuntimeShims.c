@@ -15,6 +15,13 @@ int svgrt_pin_to_cpu(int cpu) {
     return pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 }
 
+int svgrt_pin_thread_to_cpu(int tid, int cpu) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    return sched_setaffinity((pid_t)tid, sizeof(set), &set) == 0 ? 0 : errno;
+}
+
 int svgrt_set_fifo_priority(int priority) {
     struct sched_param parameter;
     memset(&parameter, 0, sizeof(parameter));

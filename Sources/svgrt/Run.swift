@@ -95,7 +95,13 @@ struct Run: ParsableCommand {
     }
 
     /// HOST and PORT of `--connect HOST:PORT`.
-    static func hostAndPort(_ connect: String) throws -> (host: String, port: UInt16) {
+    /// Pins every thread of process `pid` to `cpu` (its threads as /proc lists them now).
+    static func pinProcess(_ pid: Int32, to cpu: Int32) -> Bool {
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task"), !tasks.isEmpty else { return false }
+        return tasks.compactMap(Int32.init).allSatisfy { svgrt_pin_thread_to_cpu($0, cpu) == 0 }
+    }
+
+        static func hostAndPort(_ connect: String) throws -> (host: String, port: UInt16) {
         let parts = connect.split(separator: ":")
         guard parts.count == 2, let port = UInt16(parts[1]) else { throw ValidationError("--connect wants HOST:PORT") }
         return (String(parts[0]), port)
@@ -230,6 +236,15 @@ struct Run: ParsableCommand {
             traceSession = try TraceSession(directory: trace)
             usleep(200_000)
             log("svgrt run: tracing svgrt:* into \(trace) (discard mode)")
+        }
+        // The control core runs the control thread alone: this process's other threads (the
+        // monitor with its in-process evaluations, LTTng's, Foundation's; threads made later
+        // inherit it) and firmware-sim's go to the learner's core, so their work neither
+        // preempts the control thread nor evicts its policy from that core's caches.
+        if let other = learnerOptions.cpu {
+            let pinned = Self.pinProcess(getpid(), to: other) && (child.map { Self.pinProcess($0.process.processIdentifier, to: other) } ?? true)
+            log("svgrt run: control thread alone on CPU \(controlCPU!); learner, monitor\(child != nil ? ", firmware-sim" : "") and the rest on CPU \(other)"
+                + (pinned ? "" : " (some threads could not be pinned)"))
         }
         session.start()
         // The policy control starts from (version 1: the restored one with --resume).

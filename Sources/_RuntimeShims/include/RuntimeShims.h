@@ -6,6 +6,8 @@
 
 /// Pins the calling thread to `cpu`; 0 on success, else an errno value.
 int svgrt_pin_to_cpu(int cpu);
+/// Pins the thread (or process main thread) `tid` to `cpu`; 0 or the errno.
+int svgrt_pin_thread_to_cpu(int tid, int cpu);
 
 /// Makes the calling thread SCHED_FIFO at `priority`; 0 on success, else an errno value.
 int svgrt_set_fifo_priority(int priority);
