@@ -367,8 +367,11 @@ public final class SACSVG: Agent {
             } else {
                 // s_{t+1} = s_t + μ̂(s_t, a_t): the cotangent of s_{t+1} passes to s_t as is and through μ̂.
                 let next = stateCotangents.base + (t + 1) * n * S
-                for b in 0..<n { model.setInput(sample: b, state: stateRow(t, b), action: actionRow(t, b)) }
-                model.forward(batch: n)
+                // The model's activations are the rollout's at t = H − 1 (its last forward); earlier t run it again.
+                if t < H - 1 {
+                    for b in 0..<n { model.setInput(sample: b, state: stateRow(t, b), action: actionRow(t, b)) }
+                    model.forward(batch: n)
+                }
                 model.vectorJacobianProduct(batch: n, cotangent: next, cotangentStride: S)
                 for b in 0..<n {
                     let vjp = model.inputGradient.base + b * model.inputStride
@@ -381,8 +384,9 @@ public final class SACSVG: Agent {
                     }
                 }
             }
-            // Through the squash and the re-parameterisation to the policy's outputs at s_t.
-            policy.forwardMean(states: stateRow(t, 0), stride: S, batch: n)
+            // Through the squash and the re-parameterisation to the policy's outputs at s_t (its
+            // activations are the rollout's at t = H, its last forward; earlier t run it again).
+            if t < H { policy.forwardMean(states: stateRow(t, 0), stride: S, batch: n) }
             for b in 0..<n {
                 for i in 0..<A {
                     let k = (t * n + b) * A + i
