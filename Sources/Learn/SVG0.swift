@@ -5,7 +5,9 @@ import Net
 ///   1. a critic step: y = r + γ Q̂(s', π(s', η'); ν⁻) with fresh η' (eq. 15), importance-
 ///      weighted (eq. 13), targets copied every C steps or Polyak-averaged (eq. 12);
 ///   2. a policy step on a fresh minibatch of replayed states: Q̂_a(s, π(s, η; θ)) π_θ (eq. 16;
-///      σ learned through the η term), clipped (eq. 14), one Adam ascent step. With
+///      σ learned through the η term), with the regularisers of §4 (`PolicyRegularisers`: KL,
+///      pre-squash penalty, entropy bonus or a tuned temperature; off by default), clipped
+///      (eq. 14), one Adam ascent step. With
 ///      `freshActions` (the default) η is drawn anew, so the action is the current policy's;
 ///      otherwise η is inferred from the stored action (eq. 5) and the sample weighted by the
 ///      truncated importance weight (eq. 13). Inferred η reproduces the stored action exactly,
@@ -37,6 +39,16 @@ public final class SVG0: Agent {
         /// Draw fresh η for the policy step (true) or infer it from the replayed action and
         /// weight the sample by its truncated importance weight (false; see above).
         public var freshActions = true
+        /// The policy regularisers of docs/algorithms.md §4, as SVG(1)-ER's (all off by default):
+        /// entropy bonus α (eq. 17), tuned towards `targetEntropy` when set (eq. 24) with Adam
+        /// step `temperatureLearningRate`; KL weight λ to the policy at the start of each burst of
+        /// `klBurst` policy steps (eq. 18); pre-squash penalty ρ (eq. 19).
+        public var entropyBonus: Float = 0
+        public var targetEntropy: Float? = nil
+        public var temperatureLearningRate: Float = 3e-3
+        public var klWeight: Float = 0
+        public var klBurst = 10
+        public var preSquashPenalty: Float = 0
         /// Hidden widths of the critic Q̂(s, a) (paper Table 1: 200-100 or 400-200).
         public var valueHidden = [200, 100]
         /// Scale of the critic's output (`QFunction.outputScale`).
@@ -49,6 +61,8 @@ public final class SVG0: Agent {
     public let policy: GaussianPolicy
     public let critic: QFunction
     public let replay: ReplayBuffer
+    /// KL, pre-squash penalty and the (tuned) entropy bonus of the policy step.
+    public let regularisers: PolicyRegularisers
     let batch: Minibatch
     let nextActions: FloatBuffer, actionGradients: FloatBuffer, noise: FloatBuffer
     public var generator: Xoshiro256StarStar
@@ -74,6 +88,9 @@ public final class SVG0: Agent {
         nextActions = FloatBuffer(count: n * A)
         actionGradients = FloatBuffer(count: n * A)
         noise = FloatBuffer(count: n * A)
+        regularisers = PolicyRegularisers(policy: policy, maxBatch: n, klWeight: h.klWeight, klBurst: h.klBurst,
+                                          preSquashPenalty: h.preSquashPenalty, entropyBonus: h.entropyBonus,
+                                          targetEntropy: h.targetEntropy, temperatureLearningRate: h.temperatureLearningRate)
         self.generator = Xoshiro256StarStar(seed: generator.next())
     }
 
@@ -88,7 +105,9 @@ public final class SVG0: Agent {
         }
         criticLoss = critic.fitStep(batch, nextActions: nextActions.base, gamma: h.gamma, clipNorm: h.clipNorm)
 
-        // 2. Policy step on a fresh minibatch (eqs. 16; 5 and 13 with replayed actions).
+        // 2. Policy step on a fresh minibatch (eqs. 16; 5 and 13 with replayed actions), with the
+        // regularisers of §4.
+        regularisers.beginStep(updates, policy: policy)
         batch.sample(n, from: replay, generator: &generator)
         if h.freshActions {
             for b in 0..<n { batch.weights[b] = 1 }
@@ -107,7 +126,7 @@ public final class SVG0: Agent {
         }
         critic.actionGradient(batch, actions: nextActions.base, into: actionGradients.base)
         policyGradient(batch)
-        policy.step(clipNorm: h.clipNorm)
+        regularisers.step(policy, clipNorm: h.clipNorm, batch: n)
         updates += 1
     }
 
@@ -115,22 +134,27 @@ public final class SVG0: Agent {
     /// `actionGradients` = Q̂_a at those actions) into the policy's gradients, after its
     /// `forwardMean` on the batch's states. (The gradient of the loss; `policyObjective` is its objective.)
     public func policyGradient(_ batch: Minibatch) {
-        let n = batch.count, A = replay.actionSize
+        let n = batch.count, S = replay.stateSize, A = replay.actionSize
         policy.logStdGradient.zero()
         let scale = 1 / Float(n)
+        let kl = regularisers.klReference != nil
+        if kl { regularisers.prepare(states: batch.states.base, stride: S, batch: n) }
         for b in 0..<n {
             for i in 0..<A {
                 let sigma = policy.sampleStd(b, i)
                 let qa = batch.weights[b] * actionGradients[b * A + i]
-                policy.setMeanCotangent(sample: b, dimension: i, -qa * scale)
+                var meanCotangent = -qa
+                if kl { meanCotangent += regularisers.klMeanCotangent(sample: b, dimension: i, policy: policy, scale: scale) }
+                policy.setMeanCotangent(sample: b, dimension: i, meanCotangent * scale)
                 policy.addLogStdGradient(sample: b, dimension: i, -qa * sigma * noise[b * A + i] * scale)
+                regularisers.addPreSquashPenalty(sample: b, dimension: i, policy: policy, scale: scale)
             }
         }
         policy.mean.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)
     }
 
-    /// (1/n) Σ_b w_b Q̂(s_b, μ(s_b) + σ(s_b) η_b) with the noise of the last policy step
-    /// (finite-difference checks).
+    /// (1/n) Σ_b w_b Q̂(s_b, μ(s_b) + σ(s_b) η_b) with the noise of the last policy step, plus the
+    /// KL and pre-squash terms (`PolicyRegularisers.objective`) (finite-difference checks).
     public func policyObjective(_ batch: Minibatch) -> Float {
         let n = batch.count, S = replay.stateSize, A = replay.actionSize
         policy.forwardMean(states: batch.states.base, stride: S, batch: n)
@@ -141,7 +165,8 @@ public final class SVG0: Agent {
         critic.network.forward(batch: n)
         var total: Float = 0
         for b in 0..<n { total += batch.weights[b] * critic.outputScale * critic.network.output(sample: b)[0] }
-        return total / Float(n)
+        if regularisers.klReference != nil { regularisers.prepare(states: batch.states.base, stride: S, batch: n) }
+        return total / Float(n) + regularisers.objective(policy: policy, batch: n)
     }
 
     /// The policy step's gradient at the batch's states with the current noise (tests).
@@ -153,11 +178,13 @@ public final class SVG0: Agent {
 
     public func records() -> [ParameterArchive.Record] {
         critic.records(prefix: "agent.q") + [generator.record(named: "agent.generator"), countersRecord("agent.updates", [updates])]
+            + regularisers.records()
     }
 
     public func load(from archive: ParameterArchive, path: String) throws(ParameterArchiveError) {
         try critic.load(from: archive, prefix: "agent.q", path: path)
         generator = try .load("agent.generator", from: archive, path: path)
         updates = try loadCounters("agent.updates", count: 1, from: archive, path: path)[0]
+        try regularisers.load(from: archive, path: path)
     }
 }

@@ -66,8 +66,9 @@ public final class SVG1: Agent {
                               targetCopyInterval: h.targetCopyInterval, generator: &generator)
         value.outputScale = h.valueScale
         value.polyak = h.polyak
-        policyStep = ValueGradientPolicyStep(policy: policy, model: model, reward: reward, maxBatch: episodeLength)
-        policyStep.preSquashPenalty = h.preSquashPenalty
+        policyStep = ValueGradientPolicyStep(policy: policy, model: model, reward: reward, maxBatch: episodeLength,
+                                             regularisers: PolicyRegularisers(policy: policy, maxBatch: episodeLength,
+                                                                              preSquashPenalty: h.preSquashPenalty))
         batch = Minibatch(capacity: h.batchSize, stateSize: S, actionSize: A)
         segment = Minibatch(capacity: episodeLength, stateSize: S, actionSize: A)
         self.generator = Xoshiro256StarStar(seed: generator.next())
@@ -88,7 +89,7 @@ public final class SVG1: Agent {
         segment.take(first..<(first + length), from: replay)
         value.valueGradient(count: length, states: segment.nextStates.base, into: policyStep.valueGradients.base)
         policyStep.computeGradient(segment, gamma: h.gamma, maximumWeight: nil)
-        policyStep.applyGradient(clipNorm: h.clipNorm)
+        policyStep.applyGradient(clipNorm: h.clipNorm, batch: length)
         updates += 1
     }
 

@@ -93,33 +93,22 @@ public final class SVG1ER: Agent {
                               targetCopyInterval: h.targetCopyInterval, generator: &generator)
         value.outputScale = h.valueScale
         value.polyak = h.polyak
-        policyStep = ValueGradientPolicyStep(policy: policy, model: model, reward: reward, maxBatch: h.batchSize)
-        policyStep.preSquashPenalty = h.preSquashPenalty
-        if h.klWeight > 0 {
-            policyStep.klWeight = h.klWeight
-            policyStep.klReference = GaussianPolicy(copying: policy, maxBatch: h.batchSize)
-        }
+        regularisers = PolicyRegularisers(policy: policy, maxBatch: h.batchSize, klWeight: h.klWeight, klBurst: h.klBurst,
+                                          preSquashPenalty: h.preSquashPenalty, entropyBonus: h.entropyBonus,
+                                          targetEntropy: h.targetEntropy, temperatureLearningRate: h.temperatureLearningRate)
+        policyStep = ValueGradientPolicyStep(policy: policy, model: model, reward: reward, maxBatch: h.batchSize, regularisers: regularisers)
         batch = Minibatch(capacity: h.batchSize, stateSize: S, actionSize: A)
         self.generator = Xoshiro256StarStar(seed: generator.next())
-        temperature = Temperature(initial: max(h.entropyBonus, 1e-4), learningRate: h.temperatureLearningRate, logBounds: -12...4)
     }
+
+    /// KL, pre-squash penalty and the (tuned) entropy bonus of the policy step (docs/algorithms.md §4).
+    public let regularisers: PolicyRegularisers
 
     /// The tuned entropy bonus (used with `targetEntropy`).
-    public let temperature: Temperature
+    public var temperature: Temperature { regularisers.temperature }
 
     /// The entropy bonus the next policy step uses: α fixed, or tuned towards `targetEntropy`.
-    public var entropyBonus: Float { hyperparameters.targetEntropy == nil ? hyperparameters.entropyBonus : temperature.value }
-
-    /// The policy's entropy Σ_i (log σ_i + ½ log 2πe), log σ averaged over the last policy step's batch.
-    func policyEntropy(batch n: Int) -> Float {
-        var total: Float = 0
-        for i in 0..<policy.actionSize {
-            var logSigma: Float = 0
-            for b in 0..<n { logSigma += policy.sampleLogStd(b, i) }
-            total += logSigma / Float(n) + 1.418_938_5
-        }
-        return total
-    }
+    public var entropyBonus: Float { regularisers.entropyBonus }
 
     /// Step 1: the model's NLL (eq. 4) on a replay minibatch.
     public func modelStep() {
@@ -136,14 +125,11 @@ public final class SVG1ER: Agent {
     /// Step 3: the SVG(1) policy step (eq. 9) on a fresh minibatch, V̂_{s'} from the critic.
     public func policyUpdate() {
         let n = hyperparameters.batchSize
-        if let reference = policyStep.klReference, updates % max(hyperparameters.klBurst, 1) == 0 {
-            reference.copyParameters(from: policy)  // the start of a burst (eq. 18)
-        }
+        regularisers.beginStep(updates, policy: policy)  // a new KL reference at the start of a burst (eq. 18)
         batch.sample(n, from: replay, generator: &generator)
         value.valueGradient(count: n, states: batch.nextStates.base, into: policyStep.valueGradients.base)
         meanWeight = policyStep.computeGradient(batch, gamma: hyperparameters.gamma, maximumWeight: hyperparameters.maximumImportanceWeight)
-        policyStep.applyGradient(clipNorm: hyperparameters.clipNorm, entropyBonus: entropyBonus)
-        if let target = hyperparameters.targetEntropy { temperature.step(entropy: policyEntropy(batch: n), target: target) }  // eq. 24
+        policyStep.applyGradient(clipNorm: hyperparameters.clipNorm, batch: n)  // with α, and α's step (eq. 24)
     }
 
     /// One SVG(1)-ER update: model, value, policy.
@@ -157,7 +143,7 @@ public final class SVG1ER: Agent {
     public func records() -> [ParameterArchive.Record] {
         model.records(prefix: "agent.model") + value.records(prefix: "agent.value")
             + [generator.record(named: "agent.generator"), countersRecord("agent.updates", [updates])]
-            + (hyperparameters.targetEntropy == nil ? [] : temperature.records(prefix: "agent"))
+            + regularisers.records()
     }
 
     public func load(from archive: ParameterArchive, path: String) throws(ParameterArchiveError) {
@@ -165,6 +151,6 @@ public final class SVG1ER: Agent {
         try value.load(from: archive, prefix: "agent.value", path: path)
         generator = try .load("agent.generator", from: archive, path: path)
         updates = try loadCounters("agent.updates", count: 1, from: archive, path: path)[0]
-        if hyperparameters.targetEntropy != nil { try temperature.load(from: archive, prefix: "agent", path: path) }
+        try regularisers.load(from: archive, path: path)
     }
 }

@@ -19,21 +19,13 @@ public final class ValueGradientPolicyStep {
     public let actionCotangents: FloatBuffer
     /// Inferred η per sample (rows of `actionSize`).
     public let eta: FloatBuffer
-    /// Optional KL regulariser (docs/algorithms.md eq. 18): the objective loses
-    /// λ · mean_b KL(π_θ(·|s_b) ‖ π_ref(·|s_b)), π_ref the policy at the start of the update burst.
-    /// For diagonal Gaussians, per dimension: KL = log σ₀ − log σ + (σ² + (μ − μ₀)²)/(2σ₀²) − ½,
-    /// ∂KL/∂μ = (μ − μ₀)/σ₀², ∂KL/∂log σ = σ²/σ₀² − 1. 0 (off) by default.
-    public var klWeight: Float = 0
-    public var klReference: GaussianPolicy?
-    /// Weight ρ of a penalty (eq. 19) (ρ/2) · mean_b ‖z(s_b)‖² on the squashed policy's pre-squash mean z
-    /// (μ = c + h tanh z), as rlkit's SAC regularises its pre-tanh values: once |z| grows large
-    /// tanh is flat, dμ/dz ≈ 0, and no value gradient can bring the mean back (measured: a
-    /// cart-pole seed whose deterministic return stayed at exactly −1,063.7 for 30,000 steps).
-    /// 0 (off) by default; no effect without a squash.
-    public var preSquashPenalty: Float = 0
+    /// The KL, pre-squash and entropy terms of docs/algorithms.md §4 (all off by default).
+    public let regularisers: PolicyRegularisers
 
-    public init(policy: GaussianPolicy, model: DynamicsModel, reward: any TaskReward, maxBatch: Int) {
+    public init(policy: GaussianPolicy, model: DynamicsModel, reward: any TaskReward, maxBatch: Int,
+                regularisers: PolicyRegularisers? = nil) {
         self.policy = policy
+        self.regularisers = regularisers ?? PolicyRegularisers(policy: policy, maxBatch: maxBatch)
         self.model = model
         self.reward = reward
         scratch = RewardScratch(observationSize: policy.observationSize, actionSize: policy.actionSize)
@@ -71,19 +63,12 @@ public final class ValueGradientPolicyStep {
                 for i in 0..<S { valueGradients[b * S + i] = 0 }
             }
         }
-        let kl = klWeight > 0 ? klReference : nil
-        if let reference = kl {
-            for b in 0..<n {
-                let row = reference.mean.input(sample: b)
-                for i in 0..<S { row[i] = batch.state(b)[i] }
-            }
-            reference.forwardMean(batch: n)
-        }
+        let regularisers = self.regularisers, kl = regularisers.klReference != nil
+        if kl { regularisers.prepare(states: batch.states.base, stride: S, batch: n) }
         // v' f̂_a: the model's VJP with cotangent V̂_{s'}.
         model.vectorJacobianProduct(batch: n, cotangent: valueGradients.base, cotangentStride: S)
         policy.logStdGradient.zero()
         let scale = 1 / Float(n)
-        let penalty = policy.actionCenter != nil ? preSquashPenalty : 0
         for b in 0..<n {
             scratch.gradient(reward, s: UnsafeBufferPointer(start: batch.state(b), count: S),
                              a: UnsafeBufferPointer(start: batch.action(b), count: A))
@@ -97,28 +82,18 @@ public final class ValueGradientPolicyStep {
                 // ∂a_i/∂log σ_i = σ_i η_i.
                 policy.addLogStdGradient(sample: b, dimension: i, -ga * policy.sampleStd(b, i) * eta[b * A + i] * scale)
                 var meanCotangent = -ga  // descent on −J
-                if let reference = kl {
-                    let sigma = policy.sampleStd(b, i), sigma0 = reference.sampleStd(b, i)
-                    let inverseVariance0 = 1 / (sigma0 * sigma0)
-                    meanCotangent += klWeight * (policy.meanRow(b)[i] - reference.meanRow(b)[i]) * inverseVariance0
-                    policy.addLogStdGradient(sample: b, dimension: i, klWeight * (sigma * sigma * inverseVariance0 - 1) * scale)
-                }
+                if kl { meanCotangent += regularisers.klMeanCotangent(sample: b, dimension: i, policy: policy, scale: scale) }
                 policy.setMeanCotangent(sample: b, dimension: i, meanCotangent * scale)
-                if penalty > 0 {
-                    // ∂/∂z of (ρ/2) z², added after the squash's slope (it acts on z itself).
-                    mean.outputGradient(sample: b)[i] += penalty * mean.output(sample: b)[i] * scale
-                }
+                regularisers.addPreSquashPenalty(sample: b, dimension: i, policy: policy, scale: scale)
             }
         }
         mean.backward(batch: n, parameterGradients: .overwrite, inputGradient: false)
         return weightSum / Float(n)
     }
 
-    /// Clips and applies the gradient computed by `computeGradient`, with an entropy bonus α
-    /// (∂(α Σ log σ_i)/∂log σ_i = α, added to the ascent direction). With state-dependent σ the
-    /// bonus acts on the per-dimension offset only (it raises σ(s) alike for every state).
-    public func applyGradient(clipNorm: Float, entropyBonus: Float = 0) {
-        for i in 0..<policy.actionSize { policy.logStdGradient[i] -= entropyBonus }
-        policy.step(clipNorm: clipNorm)
+    /// Clips and applies the gradient computed by `computeGradient` for a batch of `batch`, with
+    /// the entropy bonus and the temperature's step (`PolicyRegularisers.step`).
+    public func applyGradient(clipNorm: Float, batch n: Int) {
+        regularisers.step(policy, clipNorm: clipNorm, batch: n)
     }
 }

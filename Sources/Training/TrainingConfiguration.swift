@@ -202,6 +202,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             c.policy = policyDefaults(for: .sacSVG)
             overrides = overrides.filter { $0.key == "gamma" }.merging(sacSVGPlantHyperparameters(plant)) { $1 }
         }
+        // SVG(0) has the policy regularisers (docs/algorithms.md §4) but not the plants' values of
+        // them, which were tuned for SVG(1)-ER: they stay off unless asked for.
+        if chosen == .svg0 { overrides = overrides.filter { !PolicyRegularisersFields.names.contains($0.key) } }
         // Merging known keys over the agent's own defaults cannot fail.
         let names = c.hyperparameters.fieldNames
         var json = (try? c.json()) ?? [:]
@@ -210,6 +213,11 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             json["hyperparameters"] = .object(h)
         }
         return (try? TrainingConfiguration.decode(json)) ?? c
+    }
+
+    /// The hyperparameters of the policy regularisers (docs/algorithms.md §4).
+    enum PolicyRegularisersFields {
+        static let names: Set<String> = ["klWeight", "klBurst", "preSquashPenalty", "entropyBonus", "targetEntropy", "temperatureLearningRate"]
     }
 
     /// The names of every agent's hyperparameters, each with the algorithms that have it.

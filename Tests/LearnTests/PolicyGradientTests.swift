@@ -43,17 +43,14 @@ final class PolicyGradientTests: XCTestCase {
             let logThen = aF.withUnsafeBufferPointer { l.policy.logDensity(action: $0, sample: 0) } + 0.5
             replay.add(sF, aF, next: s2F, logProbability: logThen)
             batch.take(0..<1, from: replay)
-            let step = ValueGradientPolicyStep(policy: l.policy, model: l.model, reward: l.reward, maxBatch: 1)
+            let regularisers = PolicyRegularisers(policy: l.policy, maxBatch: 1, klWeight: klWeight, preSquashPenalty: penalty)
+            let step = ValueGradientPolicyStep(policy: l.policy, model: l.model, reward: l.reward, maxBatch: 1, regularisers: regularisers)
             // A reference policy near the current one, for the KL term.
             let reference = GaussianPolicy(copying: l.policy, maxBatch: 1)
             var kg = Xoshiro256StarStar(seed: 77)
             for k in 0..<reference.mean.parameters.count { reference.mean.parameters[k] += 0.05 * kg.nextUniform(-1, 1) }
             for i in 0..<A { reference.logStd[i] += 0.2 }
-            if klWeight > 0 {
-                step.klWeight = klWeight
-                step.klReference = reference
-            }
-            step.preSquashPenalty = penalty
+            regularisers.klReference?.copyParameters(from: reference)
             let gamma: Float = 0.9
             l.value.valueGradient(count: 1, states: batch.nextStates.base, into: step.valueGradients.base)
             step.computeGradient(batch, gamma: gamma, maximumWeight: 5)

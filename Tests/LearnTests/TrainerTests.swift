@@ -135,8 +135,13 @@ final class TrainerTests: XCTestCase {
                 for w in words { XCTAssertTrue("\(error)".contains(w), "\(error) lacks '\(w)'", line: line) }
             }
         }
-        refused(try configuration("pendulum", .svg0, hyperparameters: ["klWeight": .double(0.1)]),
-                "svg0 does not use 'klWeight'", "svg1-er")
+        XCTAssertEqual(h0.klWeight, 0, "the pendulum's SVG(1)-ER regularisers do not reach SVG(0)")
+        XCTAssertEqual(h0.preSquashPenalty, 0)
+        guard case .svg0(let asked) = try configuration("pendulum", .svg0, hyperparameters: ["klWeight": .double(0.1)]).hyperparameters
+        else { return XCTFail() }
+        XCTAssertEqual(asked.klWeight, 0.1, "SVG(0) takes a KL weight when asked")
+        refused(try configuration("pendulum", .svg0, hyperparameters: ["modelHidden": .array([.int(5)])]),
+                "svg0 does not use 'modelHidden'", "svg1-er")
         refused(try configuration("pendulum", .svgInfinity, hyperparameters: ["updatesPerStep": .int(2)]),
                 "svg-inf does not use 'updatesPerStep'", "svg1-er, svg0")
         refused(try configuration("pendulum", fields: ["stpes": .int(3)]), "unknown field 'stpes'")

@@ -12,7 +12,7 @@ final class TrainCommandTests: XCTestCase {
     /// option, before anything is written.
     func testRefusedOptionsNameThemselvesAndWriteNothing() throws {
         let cases: [([String], String)] = [
-            (["train", "--algo", "svg0", "--kl-weight", "0.1"], "svg0 does not use --kl-weight (it is a hyperparameter of svg1-er)"),
+            (["train", "--algo", "svg0", "--model-hidden", "5"], "svg0 does not use --model-hidden (it is a hyperparameter of"),
             (["train", "--algo", "svg-inf", "--updates-per-step", "2"], "svg-inf does not use --updates-per-step"),
             (["train", "--gamma", "2"], "--gamma must be in [0, 1]"),
             (["train", "--batch-size", "0"], "--batch-size must be"),
@@ -58,7 +58,8 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/learning-curve.svg"))
         let config = try String(contentsOfFile: out + "/config.json", encoding: .utf8)
         XCTAssertTrue(config.contains("\"algorithm\" : \"svg0\""), config)
-        XCTAssertFalse(config.contains("klWeight"), "SVG(0)'s configuration holds another algorithm's field")
+        XCTAssertFalse(config.contains("modelHidden"), "SVG(0)'s configuration holds another algorithm's field")
+        XCTAssertTrue(config.contains("\"klWeight\" : 0,"), "SVG(0)'s regularisers are off by default: \(config)")
     }
 
     /// A configuration file with some fields merges over the defaults; an unknown field is
