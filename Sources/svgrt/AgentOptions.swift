@@ -38,7 +38,7 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "svg0: draw fresh noise for the policy step (true) or infer it from replayed actions, importance-weighted (false).") var freshActions: Bool?
     @Option(help: "sac-svg: initial temperature α.") var initialTemperature: Float?
     @Option(help: "sac-svg, svg1-er with --target-entropy: Adam step size of log α.") var temperatureLearningRate: Float?
-    @Option(help: "Target entropy of the policy, nats (sac-svg: the initial one, default −dim A; svg1-er: tunes --entropy-bonus towards it).") var targetEntropy: Float?
+    @Option(help: "Target entropy of the policy, nats (sac-svg: the initial one, default −dim A; svg1-er, svg0: tunes --entropy-bonus towards it).") var targetEntropy: Float?
     @Option(help: "sac-svg: final target entropy (default −dim A).") var finalTargetEntropy: Float?
     @Option(help: "sac-svg: exponent of the target entropy's decay (0: constant).") var targetEntropyDecay: Float?
     @Option(help: "sac-svg: updates over which the target entropy decays.") var targetEntropySteps: Int?
