@@ -44,11 +44,23 @@ public enum Evaluation {
     public static func episodes(policy: GaussianPolicy, plant: any Plant, starts: Starts,
                                 conditions: PlantConditions = PlantConditions(), disturbanceSeed: UInt64 = 0xE7A1) -> [Episode] {
         var unused = Xoshiro256StarStar(seed: 0)
-        let s = UnsafeMutableBufferPointer<Double>.allocate(capacity: plant.observationSize)
         let f = UnsafeMutableBufferPointer<Float>.allocate(capacity: plant.observationSize)
         let a = UnsafeMutableBufferPointer<Float>.allocate(capacity: plant.actionSize)
+        defer { f.deallocate(); a.deallocate() }
+        return episodes(plant: plant, starts: starts, conditions: conditions, disturbanceSeed: disturbanceSeed) { s, action in
+            for i in 0..<s.count { f[i] = Float(s[i]) }
+            policy.act(UnsafeBufferPointer(f), into: a, deterministic: true, generator: &unused)
+            for i in 0..<a.count { action[i] = Double(a[i]) }
+        }
+    }
+
+    /// The same episodes with any controller: `act(observation, action)` writes the action.
+    public static func episodes(plant: any Plant, starts: Starts, conditions: PlantConditions = PlantConditions(),
+                                disturbanceSeed: UInt64 = 0xE7A1,
+                                act: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void) -> [Episode] {
+        let s = UnsafeMutableBufferPointer<Double>.allocate(capacity: plant.observationSize)
         let ad = UnsafeMutableBufferPointer<Double>.allocate(capacity: plant.actionSize)
-        defer { s.deallocate(); f.deallocate(); a.deallocate(); ad.deallocate() }
+        defer { s.deallocate(); ad.deallocate() }
         var index: UInt64 = 0
         func episode() -> Episode {
             var total = 0.0
@@ -57,9 +69,7 @@ public enum Evaluation {
             while !plant.isEpisodeOver {
                 plant.observe(into: s)
                 disturbances?.sense(s)
-                for i in 0..<s.count { f[i] = Float(s[i]) }
-                policy.act(UnsafeBufferPointer(f), into: a, deterministic: true, generator: &unused)
-                for i in 0..<a.count { ad[i] = Double(a[i]) }
+                act(UnsafeBufferPointer(s), ad)
                 disturbances?.actuate(ad, plant: plant)
                 total += plant.step(action: UnsafeBufferPointer(ad))
             }
@@ -79,5 +89,22 @@ public enum Evaluation {
                 return episode()
             }
         }
+    }
+
+    /// What every plant can be compared with, on the evaluation starts of training: the plant's
+    /// own yardsticks (known controllers), then the zero action (clamped into the actuator
+    /// limits) and uniformly random actions (seed 0), each a mean return over the same starts.
+    public static func yardsticks(plant: any Plant, episodes count: Int = EvaluationStarts.defaultEpisodes,
+                                  conditions: PlantConditions = PlantConditions()) -> [(name: String, return: Double)] {
+        let starts = Starts.training(for: plant, episodes: count)
+        func mean(_ act: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void) -> Double {
+            let r = episodes(plant: plant, starts: starts, conditions: conditions, act: act).map(\.totalReturn)
+            return (r.reduce(0, +) / Double(max(r.count, 1)) * 10).rounded() / 10
+        }
+        let low = plant.actionLow, high = plant.actionHigh
+        let zero = mean { _, a in for i in 0..<a.count { a[i] = min(max(0, low[i]), high[i]) } }
+        var g = Xoshiro256StarStar(seed: 0)
+        let random = mean { _, a in for i in 0..<a.count { a[i] = low[i] + (high[i] - low[i]) * g.nextUniform() } }
+        return plant.yardsticks + [("zero action", zero), ("uniformly random actions", random)]
     }
 }

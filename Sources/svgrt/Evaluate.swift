@@ -30,6 +30,9 @@ struct Evaluate: ParsableCommand {
     @Option(help: "Write every episode's return and final observation to this CSV file (run,episode,seed,return,final_s0,…).")
     var csv: String?
 
+    @Flag(help: "Also print the plant's yardsticks (its known controllers, the zero action, random actions) on the starts and under the conditions of the first run's training evaluations, as its report.md lists them.")
+    var yardsticks = false
+
     func validate() throws {
         guard !runs.isEmpty else { throw ValidationError("give at least one run folder") }
         guard episodes >= 1 else { throw ValidationError("--episodes must be at least 1") }
@@ -58,6 +61,12 @@ struct Evaluate: ParsableCommand {
                 rows += "\(folder),\(k),\(seeds[k]),\(e.totalReturn)" + e.finalObservation.map { ",\($0)" }.joined() + "\n"
             }
             all += returns
+        }
+        if yardsticks {
+            let c = configurations[0], trainer = try Trainer(c)
+            for y in Evaluation.yardsticks(plant: trainer.plant, episodes: c.evaluationEpisodes, conditions: c.conditions) {
+                print("yardstick: \(y.name): \(y.return)")
+            }
         }
         let pooled = ReturnSummary(all)
         if runs.count > 1 { print("all \(runs.count) runs: \(line(pooled))") }

@@ -62,6 +62,9 @@ struct TrainReport {
 
     func write() throws {
         let c = configuration
+        // The plant's known controllers, the zero action and random actions, on the same starts
+        // and under the same conditions as the evaluations.
+        let yardsticks = Evaluation.yardsticks(plant: plant, episodes: c.evaluationEpisodes, conditions: c.conditions)
         var series = [SVGChart.Series(label: "episode return (stochastic policy)", points: curve.episodes.map { (Double($0.steps), $0.value) },
                                       color: "#1f77b4"),
                       .init(label: "evaluation (deterministic policy)", points: curve.evaluations.map { (Double($0.steps), $0.value) },
@@ -70,9 +73,9 @@ struct TrainReport {
             if let success = plant.successReturn {
                 series.append(.init(label: "success (\(success))", points: [(0, success), (Double(last), success)], color: "#2ca02c"))
             }
-            for (k, y) in plant.yardsticks.enumerated() {
+            for (k, y) in yardsticks.enumerated() {
                 series.append(.init(label: "\(y.name) (\(y.return))", points: [(0, y.return), (Double(last), y.return)],
-                                    color: ["#7f7f7f", "#bcbd22", "#17becf"][k % 3]))
+                                    color: ["#7f7f7f", "#bcbd22", "#17becf", "#9467bd", "#8c564b"][k % 5]))
             }
         }
         try SVGChart.lines(title: "\(c.plant): \(c.algorithm.rawValue), seed \(c.seed)", xLabel: "environment steps", yLabel: "return",
@@ -90,7 +93,7 @@ struct TrainReport {
             md += "| success (evaluation ≥ \(success), \(plant.successMeaning)) | "
                 + (first.map { "first at \($0.steps) steps (\(String(format: "%.1f", $0.value)))" } ?? "not reached") + " |\n"
         }
-        for y in plant.yardsticks { md += "| yardstick: \(y.name) | \(y.return) |\n" }
+        for y in yardsticks { md += "| yardstick: \(y.name) | \(y.return) |\n" }
         md += "| configuration | config.json (`svgrt train --resume \(output) --steps N` continues it) |\n"
         try md.write(toFile: output + "/report.md", atomically: true, encoding: .utf8)
     }

@@ -1,5 +1,7 @@
+import Foundation
 import XCTest
 import Learn
+import Plants
 import Training
 
 final class EvaluationTests: XCTestCase {
@@ -20,6 +22,31 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(a.map(\.bitPattern), b.map(\.bitPattern))
         XCTAssertNotEqual(a, other)
         XCTAssertTrue(a.allSatisfy { $0 < 0 && $0 > -2_000 }, "\(a)")
+    }
+
+    /// The generic yardsticks: the zero action's return equals the pendulum's own reward summed
+    /// along each reference start with u = 0 (written out here); random actions differ from it
+    /// and repeat; the Hand keeps its own controllers first.
+    func testYardsticksAreTheZeroAndRandomPolicies() throws {
+        let plant = Pendulum()
+        var total = 0.0
+        for start in Pendulum.referenceStarts {
+            var theta = start[0], velocity = start[1]
+            for _ in 0..<200 {
+                let angle = atan2(sin(theta), cos(theta))
+                total -= angle * angle + 0.1 * velocity * velocity
+                velocity = min(max(velocity + (3 * 10 / 2 * sin(theta)) * 0.05, -8), 8)
+                theta += velocity * 0.05
+            }
+        }
+        let expected = (total / 10 * 10).rounded() / 10
+        let y = Evaluation.yardsticks(plant: plant)
+        XCTAssertEqual(y.map(\.name), ["zero action", "uniformly random actions"])
+        XCTAssertEqual(y[0].return, expected, accuracy: 0.11)
+        XCTAssertNotEqual(y[1].return, y[0].return)
+        XCTAssertEqual(Evaluation.yardsticks(plant: plant)[1].return, y[1].return, "random actions are seeded")
+        let hand = try PlantRegistry.plant(named: "hand")
+        XCTAssertEqual(Evaluation.yardsticks(plant: hand, episodes: 2).map(\.name), hand.yardsticks.map(\.name) + ["zero action", "uniformly random actions"])
     }
 
     /// `evaluationEpisodes` sets how many seeded episodes (seeds 10000, 10001, …) an evaluation
