@@ -10,7 +10,7 @@ import numpy as np
 
 TASKS = {"pendulum": "Pendulum-v1", "Hopper-v5": "Hopper-v5", "HalfCheetah-v5": "HalfCheetah-v5",
          "Walker2d-v5": "Walker2d-v5", "Swimmer-v5": "Swimmer-v5", "Reacher-v5": "Reacher-v5",
-         "InvertedPendulum-v5": "InvertedPendulum-v5"}
+         "InvertedPendulum-v5": "InvertedPendulum-v5", "InvertedDoublePendulum-v5": "InvertedDoublePendulum-v5"}
 
 
 def per_step(env, rng, steps):

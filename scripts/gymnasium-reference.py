@@ -18,7 +18,8 @@ import gymnasium as gym
 import mujoco
 import numpy as np
 
-TASKS = ["Hopper-v5", "HalfCheetah-v5", "Walker2d-v5", "Swimmer-v5", "Reacher-v5", "InvertedPendulum-v5"]
+TASKS = ["Hopper-v5", "HalfCheetah-v5", "Walker2d-v5", "Swimmer-v5", "Reacher-v5", "InvertedPendulum-v5",
+         "InvertedDoublePendulum-v5"]
 STEPS = 1000
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

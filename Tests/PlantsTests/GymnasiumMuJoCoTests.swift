@@ -55,7 +55,7 @@ final class GymnasiumMuJoCoTests: XCTestCase {
             XCTAssertLessThanOrEqual(worstReward, 1e-6, id)
             XCTAssertEqual(steps, 1000, id)
             // The fixtures exercise both ends where the task has them.
-            if id == "Hopper-v5" || id == "Walker2d-v5" || id == "InvertedPendulum-v5" { XCTAssertGreaterThan(terminations, 5, id) }
+            if ["Hopper-v5", "Walker2d-v5", "InvertedPendulum-v5", "InvertedDoublePendulum-v5"].contains(id) { XCTAssertGreaterThan(terminations, 5, id) }
             if id == "Reacher-v5" { XCTAssertEqual(truncations, 20, id) }
         }
     }
@@ -72,7 +72,10 @@ final class GymnasiumMuJoCoTests: XCTestCase {
         let bounds: [String: (step: Double, mean: Double, total: Double)] = [
             "Hopper-v5": (0.2, 0.05, 0.025), "HalfCheetah-v5": (2.5, 0.6, 0.02), "Walker2d-v5": (0.6, 0.13, 0.3),
             "Swimmer-v5": (0.6, 0.11, 0.08), "Reacher-v5": (0.1, 0.013, 0.001), "InvertedPendulum-v5": (1e-12, 1e-12, 1e-12),
+            "InvertedDoublePendulum-v5": (0.4, 0.1, 0.012),
         ]
+        // The bonus gymnasium withholds on a terminating step.
+        let bonus: [String: Double] = ["InvertedDoublePendulum-v5": 10]
         for id in PlantRegistry.mujocoNames {
             let plant = try makePlant(id)
             let rows = try GymnasiumFixture(id).rows
@@ -82,8 +85,7 @@ final class GymnasiumMuJoCoTests: XCTestCase {
                 guard !row.reset else { continue }
                 let model = previous.withUnsafeBufferPointer { s in row.action.withUnsafeBufferPointer { plant.reward(observation: s, action: $0) } }
                 if row.terminated {
-                    // The bonus gymnasium withholds on the falling step (1 on every task that terminates).
-                    XCTAssertLessThan(abs(model - 1 - row.reward), bounds[id]!.step + 1e-12, id)
+                    XCTAssertLessThan(abs(model - (bonus[id] ?? 1) - row.reward), bounds[id]!.step + 1e-12, id)
                     falls += 1
                     continue
                 }

@@ -24,6 +24,9 @@ public struct GymnasiumTask: Sendable {
         /// Reacher: cos and sin of the two joint angles, the target's position (qpos[2:4]), the
         /// joint velocities (qvel[0:2]), and fingertip − target (x, y) of the bodies' centres of mass.
         case reacher
+        /// InvertedDoublePendulum: the cart's position qpos[0], sin and cos of the two hinge angles,
+        /// qvel clipped to ±10, and the slider's constraint force qfrc_constraint[0] clipped to ±10.
+        case doublePendulum
     }
 
     enum Reward: Sendable {
@@ -34,6 +37,9 @@ public struct GymnasiumTask: Sendable {
         case reacher
         /// 1 while not terminated, 0 on the terminating step (InvertedPendulum).
         case alive
+        /// `healthyReward` while not terminated − (0.01 x² + (y − 2)²) − (1e-3 v₁² + 5e-3 v₂²), (x, y)
+        /// the tip site's position after the step, v = qvel[1:3] (InvertedDoublePendulum).
+        case doublePendulum(healthyReward: Double)
     }
 
     enum Termination: Sendable {
@@ -43,6 +49,8 @@ public struct GymnasiumTask: Sendable {
         case unhealthy(zLow: Double, zHigh: Double, angleLow: Double, angleHigh: Double, stateLimit: Double?)
         /// |qpos[1]| > `limit` or a non-finite observation (InvertedPendulum).
         case poleAngle(limit: Double)
+        /// The tip site's height (site_xpos[0].z) at or below `height` (InvertedDoublePendulum).
+        case tipBelow(height: Double)
     }
 
     enum Reset: Sendable {
@@ -55,7 +63,7 @@ public struct GymnasiumTask: Sendable {
     }
 
     /// The tasks svg-rt serves, by gymnasium id.
-    public static let all: [GymnasiumTask] = [hopper, halfCheetah, walker2d, swimmer, reacher, invertedPendulum]
+    public static let all: [GymnasiumTask] = [hopper, halfCheetah, walker2d, swimmer, reacher, invertedPendulum, invertedDoublePendulum]
 
     public static func named(_ id: String) -> GymnasiumTask? { all.first { $0.id == id } }
 
@@ -94,4 +102,9 @@ public struct GymnasiumTask: Sendable {
         observation: .positionsAndVelocities(skippedPositions: 0, velocityClip: nil),
         reward: .alive, termination: .poleAngle(limit: 0.2),
         reset: .noise(scale: 0.01, gaussianVelocity: false), rewardThreshold: 950)
+
+    static let invertedDoublePendulum = GymnasiumTask(
+        id: "InvertedDoublePendulum-v5", xml: GymnasiumModels.invertedDoublePendulum, frameSkip: 5, episodeLength: 1000,
+        observation: .doublePendulum, reward: .doublePendulum(healthyReward: 10), termination: .tipBelow(height: 1),
+        reset: .noise(scale: 0.1, gaussianVelocity: true), rewardThreshold: 9100)
 }

@@ -75,6 +75,10 @@ public final class MuJoCoPlant: Plant {
             observationSize = 10
             velocityIndex = -1
             fingertip = Int(svgrt_mj_body_id(sim, "fingertip")); target = Int(svgrt_mj_body_id(sim, "target"))
+        case .doublePendulum:
+            observationSize = 1 + 2 * (nq - 1) + nv + 1
+            velocityIndex = -1
+            fingertip = -1; target = -1
         }
         svgrt_mj_reset(sim)
         svgrt_mj_forward(sim)
@@ -140,6 +144,13 @@ public final class MuJoCoPlant: Plant {
             let x = svgrt_mj_xipos(sim)!
             s[8] = x[3 * fingertip] - x[3 * target]
             s[9] = x[3 * fingertip + 1] - x[3 * target + 1]
+        case .doublePendulum:
+            var k = 0
+            s[k] = qpos[0]; k += 1
+            for i in 1..<nq { s[k] = sin(qpos[i]); k += 1 }
+            for i in 1..<nq { s[k] = cos(qpos[i]); k += 1 }
+            for i in 0..<nv { s[k] = min(max(qvel[i], -10), 10); k += 1 }
+            s[k] = min(max(svgrt_mj_qfrc_constraint(sim)![0], -10), 10)
         }
     }
 
@@ -175,6 +186,12 @@ public final class MuJoCoPlant: Plant {
             return -d2.squareRoot() - Double(squaredActionFloat32(action))
         case .alive:
             return isTerminated ? 0 : 1
+        case .doublePendulum(let healthyReward):
+            let tip = svgrt_mj_site_xpos(sim)!
+            let x = tip[0], y = tip[2], v1 = qvel[1], v2 = qvel[2]
+            let distance = 0.01 * (x * x) + (y - 2) * (y - 2)
+            let velocity = 1e-3 * (v1 * v1) + 5e-3 * (v2 * v2)
+            return (isTerminated ? 0 : healthyReward) - distance - velocity
         }
     }
 
@@ -198,6 +215,8 @@ public final class MuJoCoPlant: Plant {
             for i in 0..<nq where !qpos[i].isFinite { return true }
             for i in 0..<nv where !qvel[i].isFinite { return true }
             return abs(qpos[1]) > limit
+        case .tipBelow(let height):
+            return svgrt_mj_site_xpos(sim)![2] <= height
         }
     }
 
@@ -213,7 +232,17 @@ public final class MuJoCoPlant: Plant {
             return -(s[8] * s[8] + s[9] * s[9]).squareRoot() - control
         case .alive:
             return 1
+        case .doublePendulum(let healthyReward):
+            let (x, y) = Self.tip(s)
+            return healthyReward - (0.01 * x * x + (y - 2) * (y - 2)) - (1e-3 * s[6] * s[6] + 5e-3 * s[7] * s[7])
         }
+    }
+
+    /// InvertedDoublePendulum's tip (x, z) from the observation: the cart at s[0], two 0.6 m poles
+    /// at hinge angles θ₁ (sin s[1], cos s[3]) and θ₂ relative to the first (sin s[2], cos s[4]).
+    @inline(__always) static func tip(_ s: UnsafeBufferPointer<Double>) -> (x: Double, y: Double) {
+        let sin12 = s[1] * s[4] + s[3] * s[2], cos12 = s[3] * s[4] - s[1] * s[2]
+        return (s[0] + 0.6 * s[1] + 0.6 * sin12, 0.6 * s[3] + 0.6 * cos12)
     }
 
     /// r_s: the forward weight at the observed forward velocity (locomotion; 0 where the
@@ -237,6 +266,18 @@ public final class MuJoCoPlant: Plant {
             if d > 0 { ds[8] = -s[8] / d; ds[9] = -s[9] / d }
         case .alive:
             weight = 0
+        case .doublePendulum:
+            weight = 0
+            let (x, y) = Self.tip(s)
+            let dx = -0.02 * x, dy = -2 * (y - 2)
+            let s1 = s[1], s2 = s[2], c1 = s[3], c2 = s[4]
+            ds[0] = dx
+            ds[1] = dx * (0.6 + 0.6 * c2) + dy * (-0.6 * s2)
+            ds[2] = dx * (0.6 * c1) + dy * (-0.6 * s1)
+            ds[3] = dx * (0.6 * s2) + dy * (0.6 + 0.6 * c2)
+            ds[4] = dx * (0.6 * s1) + dy * (0.6 * c1)
+            ds[6] = -2e-3 * s[6]
+            ds[7] = -1e-2 * s[7]
         }
         for i in 0..<nu {
             let inside = a[i] > actionLow[i] && a[i] < actionHigh[i]
