@@ -56,15 +56,26 @@ def evaluate(model, gym_id, episodes):
     return float(np.mean(returns))
 
 
+def write_curve(out, rows):
+    """OUT/curve.csv, replaced atomically: after every evaluation, so a run stopped early keeps them."""
+    tmp = os.path.join(out, "curve.csv.tmp")
+    with open(tmp, "w") as f:
+        f.write("steps,evaluation_return,seconds\n")
+        for r in rows:
+            f.write(f"{r[0]},{r[1]},{r[2]}\n")
+    os.replace(tmp, os.path.join(out, "curve.csv"))
+
+
 class Evaluate(BaseCallback):
-    def __init__(self, every, episodes, gym_id, rows, start):
+    def __init__(self, every, episodes, gym_id, rows, start, out):
         super().__init__()
-        self.every, self.episodes, self.gym_id, self.rows, self.start = every, episodes, gym_id, rows, start
+        self.every, self.episodes, self.gym_id, self.rows, self.start, self.out = every, episodes, gym_id, rows, start, out
 
     def _on_step(self):
         if self.num_timesteps % self.every == 0:
             value = evaluate(self.model, self.gym_id, self.episodes)
             self.rows.append((self.num_timesteps, value, time.time() - self.start))
+            write_curve(self.out, self.rows)
             print(f"{self.num_timesteps} {value:.1f} ({self.rows[-1][2]:.0f} s)", file=sys.stderr, flush=True)
         return True
 
@@ -90,14 +101,8 @@ def main():
     os.makedirs(a.out, exist_ok=True)
     model = (SAC if a.algo == "sac" else TD3)("MlpPolicy", env, seed=a.seed, verbose=0, device="cpu")
     rows, start = [], time.time()
-    model.learn(total_timesteps=a.steps, callback=Evaluate(every, a.evaluation_episodes, gym_id, rows, start))
+    model.learn(total_timesteps=a.steps, callback=Evaluate(every, a.evaluation_episodes, gym_id, rows, start, a.out))
     elapsed = time.time() - start
-    tmp = os.path.join(a.out, "curve.csv.tmp")
-    with open(tmp, "w") as f:
-        f.write("steps,evaluation_return,seconds\n")
-        for r in rows:
-            f.write(f"{r[0]},{r[1]},{r[2]}\n")
-    os.replace(tmp, os.path.join(a.out, "curve.csv"))
     with open(os.path.join(a.out, "report.md"), "w") as f:
         f.write(f"# stable-baselines3 {a.algo.upper()} on {gym_id}, seed {a.seed}\n\n"
                 f"Defaults of stable-baselines3 {stable_baselines3.__version__} (torch {torch.__version__}, one thread, "
