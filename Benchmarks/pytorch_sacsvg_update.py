@@ -9,12 +9,9 @@ batch 256, Adam everywhere, gradient-norm clipping at 5, temperature tuned to âˆ
 Prints: name and median ns per update.
 """
 import math
-import statistics
-import time
-
 import torch
 
-from pytorch_peer import mlp  # the same tanh MLP as the network benchmarks
+from pytorch_peer import median_ns, mlp  # the same tanh MLP and timing as the network benchmarks
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -135,13 +132,7 @@ def update():
 def main():
     for _ in range(20):
         update()
-    times = []
-    for _ in range(21):
-        start = time.perf_counter_ns()
-        for _ in range(5):
-            update()
-        times.append((time.perf_counter_ns() - start) / 5)
-    print(f"sac-svg(2) update batch256 pendulum\t{statistics.median(times):.0f}")
+    print(f"sac-svg(2) update batch256 pendulum\t{median_ns(update, 5, 21):.0f}")
 
 
 if __name__ == "__main__":

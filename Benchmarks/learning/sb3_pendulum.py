@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The peers: stable-baselines3 SAC and TD3 with default settings on gymnasium's Pendulum-v1,
 evaluated every 500 steps with their deterministic policies from the same 10 start states svg-rt
-uses (shared/reference/pendulum-eval-starts.csv). Writes one CSV per run:
+uses (`Pendulum.referenceStarts`, the same list as sb3_peer.py). Writes one CSV per run:
 steps,evaluation_return,seconds  — and reports wall time per environment step.
 Usage: sb3_pendulum.py ALGO SEED STEPS OUT.csv
 """
@@ -14,15 +14,9 @@ import torch
 from stable_baselines3 import SAC, TD3
 from stable_baselines3.common.callbacks import BaseCallback
 
-torch.set_num_threads(1)
+from sb3_peer import PENDULUM_STARTS as STARTS  # svg-rt's 10 reference starts
 
-STARTS = [
-    (0.10486889069367766, -0.1526016949671385), (1.3496685618959168, 0.2589404662431949),
-    (0.8493980570323441, -0.4999700630882409), (1.1822558696189605, 0.4762485490273567),
-    (2.1325297356164903, -0.3959668929659874), (-1.8140893034962666, -0.3433234680280224),
-    (-2.264583582503015, 0.43258431824447574), (2.0313711561475216, -0.8960048450995441),
-    (0.4799918678992796, -0.09630509412390209), (0.1403646502014828, 0.12236874520167551),
-]
+torch.set_num_threads(1)
 
 
 def evaluate(model):
