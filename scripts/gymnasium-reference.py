@@ -10,6 +10,12 @@
    One row per reset ("reset": the state gymnasium drew, its observation) and per step ("step":
    the action, then qpos, qvel, observation, reward, terminated, truncated after the step).
    Numbers are repr() of the float64 (they round-trip exactly). A header line names the versions.
+3. Tests/PlantsTests/Fixtures/pendulum-v1-seed0.csv: 1,000 steps (5 episodes of 200) of
+   Pendulum-v1, the first reset with seed 0, actions from the action space seeded 0, one row per
+   step: episode, t, th, thdot (state before), obs_cos, obs_sin, obs_thdot (observation before),
+   action, u (the torque applied, action clipped to ±2), reward, next_th, next_thdot, the
+   observation after, terminated, truncated (columns: Tests/PlantsTests/Fixtures/README.md);
+   pendulum-eval-starts.csv: the states of Pendulum-v1's resets with seeds 10000 … 10009.
 """
 import hashlib
 import pathlib
@@ -87,7 +93,40 @@ def write_fixture(task):
     (ROOT / "Tests/PlantsTests/Fixtures/gymnasium-mujoco" / (task + ".csv")).write_text("\n".join(out) + "\n")
 
 
+def write_pendulum():
+    env = gym.make("Pendulum-v1")
+    env.action_space.seed(0)
+    out = ["episode,t,th,thdot,obs_cos,obs_sin,obs_thdot,action,u,reward,next_th,next_thdot,"
+           "next_obs_cos,next_obs_sin,next_obs_thdot,terminated,truncated"]
+    obs, _ = env.reset(seed=0)
+    for episode in range(5):
+        if episode > 0:
+            obs, _ = env.reset()
+        for t in range(200):
+            th, thdot = env.unwrapped.state
+            action = env.action_space.sample()
+            u = float(np.clip(action, -2.0, 2.0)[0])
+            next_obs, reward, terminated, truncated, _ = env.step(action)
+            nth, nthdot = env.unwrapped.state
+            out.append(",".join([str(episode), str(t), number(th), number(thdot)] + [number(x) for x in obs]
+                                + [number(action[0]), number(u), number(reward), number(nth), number(nthdot)]
+                                + [number(x) for x in next_obs] + [str(int(terminated)), str(int(truncated))]))
+            obs = next_obs
+    env.close()
+    (ROOT / "Tests/PlantsTests/Fixtures/pendulum-v1-seed0.csv").write_text("\n".join(out) + "\n")
+    # The evaluation starts: gymnasium's resets with seeds 10000 … 10009.
+    starts = ["th,thdot"]
+    for seed in range(10_000, 10_010):
+        env = gym.make("Pendulum-v1")
+        env.reset(seed=seed)
+        starts.append(",".join(number(x) for x in env.unwrapped.state))
+        env.close()
+    (ROOT / "Tests/PlantsTests/Fixtures/pendulum-eval-starts.csv").write_text("\n".join(starts) + "\n")
+
+
 if __name__ == "__main__":
+    write_pendulum()
+    print("wrote Pendulum-v1")
     write_models()
     for task in TASKS:
         write_fixture(task)

@@ -9,7 +9,8 @@ import Glibc
 /// Dynamics (semi-implicit Euler, gymnasium's order):
 ///     θ̇' = clip(θ̇ + (3g/(2l) sin θ + 3/(m l²) u) dt, −8, 8),   θ' = θ + θ̇' dt
 /// Reward −(normalize(θ)² + 0.1 θ̇² + 0.001 u²) of the pre-step state, u the saturated action.
-/// Matches `shared/reference/pendulum-v1-seed0.csv` to 1e-5 (tested). Discount 0.99 (the peers').
+/// Matches gymnasium's own 1,000 steps (`Tests/PlantsTests/Fixtures/pendulum-v1-seed0.csv`, written by
+/// scripts/gymnasium-reference.py) to 1e-5 (tested). Discount 0.99 (the peers').
 ///
 /// `integrator: .rungeKutta4(substeps:)` integrates the same equations of motion with RK4 and
 /// no speed clip, for physics checks (energy is conserved to 1e-6 relative over 10 s).

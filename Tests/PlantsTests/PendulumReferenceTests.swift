@@ -2,20 +2,11 @@ import Foundation
 import XCTest
 import Plants
 
-/// The pendulum against 1,000 steps of gymnasium's Pendulum-v1 (shared/reference).
+/// The pendulum against 1,000 steps of gymnasium's Pendulum-v1 (the fixture scripts/gymnasium-reference.py writes).
 final class PendulumReferenceTests: XCTestCase {
     func referenceRows() throws -> [[String: Double]] {
-        // Tests/PlantsTests → ../../../shared/reference (the checkout sits beside shared/).
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let candidates = [
-            root.deletingLastPathComponent().appendingPathComponent("shared/reference/pendulum-v1-seed0.csv"),
-            root.appendingPathComponent("Tests/PlantsTests/Fixtures/pendulum-v1-seed0.csv"),
-        ]
-        guard let url = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
-            XCTFail("pendulum-v1-seed0.csv not found in \(candidates.map(\.path))")
-            return []
-        }
+        // Written by scripts/gymnasium-reference.py from gymnasium itself (Tests/PlantsTests/Fixtures/README.md).
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pendulum-v1-seed0.csv")
         let lines = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline)
         let header = lines[0].split(separator: ",").map(String.init)
         return lines.dropFirst().map { line in
@@ -46,5 +37,14 @@ final class PendulumReferenceTests: XCTestCase {
                         abs(observation[2] - row["next_obs_thdot"]!))
         }
         XCTAssertLessThanOrEqual(worst, 1e-5, "largest deviation from gymnasium: \(worst)")
+    }
+
+    /// The evaluation starts are gymnasium's resets with seeds 10000 … 10009, bit for bit.
+    func testReferenceStartsAreGymnasiumsSeededResets() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/pendulum-eval-starts.csv")
+        let rows = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
+            .map { $0.split(separator: ",").map { Double($0)! } }
+        XCTAssertEqual(rows.count, 10)
+        XCTAssertEqual(rows.map { $0.map(\.bitPattern) }, Pendulum.referenceStarts.map { $0.map(\.bitPattern) })
     }
 }
