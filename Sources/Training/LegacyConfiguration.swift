@@ -39,6 +39,8 @@ extension TrainingConfiguration.Layer {
         }
         let names = AgentHyperparameters(defaultsFor: algorithm).fieldNames
         hyper = hyper.filter { names.contains($0.key) && $0.value != .null }
+        // SVG(0) had no policy regularisers then: the values it carried did nothing.
+        if algorithm == .svg0 { hyper = hyper.filter { !TrainingConfiguration.PolicyRegularisersFields.names.contains($0.key) } }
         top["policy"] = .object(policy)
         top["hyperparameters"] = .object(hyper)
         return .init(source: source + " (layout 1)", fields: top)

@@ -1,4 +1,5 @@
 import XCTest
+import Learn
 import Runtime
 import _AllocationCounter
 
@@ -15,6 +16,22 @@ final class ControlLoopTests: XCTestCase {
         XCTAssertGreaterThan(f.learner.updates.load(ordering: .relaxed), 100, "the learner ran")
         XCTAssertGreaterThan(f.learner.transitions.load(ordering: .relaxed), 5_000, "transitions reached the learner")
         XCTAssertGreaterThan(f.control.policyVersion, 1, "the control thread took published policies")
+        XCTAssertEqual(f.client.counters.totalRejected, 0)
+    }
+}
+
+/// The same with SAC-SVG(2) on the learner thread (its 256-256 policy on the control thread, the
+/// expansion from the first update): no allocation on the control thread after warm-up.
+final class ControlLoopWithSACSVGTests: XCTestCase {
+    func testControlThreadAllocatesNothingWithSACSVGLearning() throws {
+        let f = try OnlineFixture(rate: 1000, replayCapacity: 20_000, warmupTransitions: 300, algorithm: .sacSVG)
+        f.control.allocationCounter = { svgrt_thread_allocation_count() }
+        f.control.warmUpCycles = 200
+        f.run(cycles: 4_200)
+        XCTAssertEqual(f.control.cycles, 4_200)
+        XCTAssertEqual(f.control.allocationsAfterWarmUp, 0, "heap allocations on the control thread after warm-up")
+        XCTAssertGreaterThan(f.learner.updates.load(ordering: .relaxed), 50, "SAC-SVG(2) updated")
+        XCTAssertGreaterThan(f.control.policyVersion, 2, "the control thread took published policies")
         XCTAssertEqual(f.client.counters.totalRejected, 0)
     }
 }

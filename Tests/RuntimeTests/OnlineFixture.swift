@@ -20,15 +20,26 @@ final class OnlineFixture {
     /// The firmware-sim arguments of `init`, less the port (to start it again on the same one).
     let firmwareArguments: [String]
 
-    init(rate: Double, replayCapacity: Int, warmupTransitions: Int, plant: String = "pendulum", firmwareArguments extra: [String] = []) throws {
+    /// `algorithm`: SVG(1)-ER (the plant's default) or SAC-SVG(2), one update per control step at most.
+    init(rate: Double, replayCapacity: Int, warmupTransitions: Int, plant: String = "pendulum", algorithm: Algorithm = .svg1ER,
+         firmwareArguments extra: [String] = []) throws {
         firmwareArguments = ["--plant", plant, "--mode", "realtime", "--tick-rate", "\(rate)", "--watchdog-ticks", "50"] + extra
         firmware = try FirmwareProcess(firmwareArguments + ["--port", "0"])
-        var c = TrainingConfiguration.defaults(for: plant)
+        var c = TrainingConfiguration.defaults(for: plant, algorithm: algorithm)
         c.replayCapacity = replayCapacity
-        guard case .svg1ER(var h) = c.hyperparameters else { fatalError("\(plant)'s default agent is not SVG(1)-ER") }
-        h.updatesPerStep = 1
-        h.warmupSteps = warmupTransitions
-        c.hyperparameters = .svg1ER(h)
+        switch c.hyperparameters {
+        case .svg1ER(var h):
+            h.updatesPerStep = 1
+            h.warmupSteps = warmupTransitions
+            c.hyperparameters = .svg1ER(h)
+        case .sacSVG(var h):
+            h.updatesPerStep = 1
+            h.warmupSteps = warmupTransitions
+            h.modelFreeUpdates = 0  // the expansion from the first update
+            c.hyperparameters = .sacSVG(h)
+        default:
+            fatalError("OnlineFixture drives svg1-er or sac-svg, not \(algorithm)")
+        }
         trainer = try Trainer(c)
         let transport = try UDPTransport(port: 0)
         transport.connect(port: firmware.port)
