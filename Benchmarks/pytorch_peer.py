@@ -5,6 +5,7 @@ one thread, float32. Prints one line per benchmark: name, median time per call i
 Run through ./compare-with-pytorch, which installs torch into Benchmarks/.venv when missing and
 runs the Swift suite in the same go, so both are measured on the same machine at the same time.
 """
+import math
 import os
 import statistics
 import sys
@@ -26,6 +27,19 @@ def mlp(sizes):
         if i < len(sizes) - 2:
             layers.append(torch.nn.Tanh())
     return torch.nn.Sequential(*layers)
+
+
+def pendulum_replay(n, action_size=1, state_size=3):
+    """A replay of `n` pendulum-like transitions for the update peers: (cos θ, sin θ, θ̇) states,
+    actions in [−2, 2], next states 0.05-noise away, the pendulum's reward of θ and θ̇.
+    Returns states, actions, next_states, rewards."""
+    th = torch.rand(n) * 2 * math.pi - math.pi
+    thdot = torch.rand(n) * 16 - 8
+    states = torch.stack([torch.cos(th), torch.sin(th), thdot], 1)
+    actions = torch.rand(n, action_size) * 4 - 2
+    next_states = states + 0.05 * torch.randn(n, state_size)
+    rewards = -(th ** 2 + 0.1 * thdot ** 2)
+    return states, actions, next_states, rewards
 
 
 def median_ns(fn, inner, samples):

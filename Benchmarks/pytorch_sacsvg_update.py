@@ -11,7 +11,7 @@ Prints: name and median ns per update.
 import math
 import torch
 
-from pytorch_peer import median_ns, mlp  # the same tanh MLP and timing as the network benchmarks
+from pytorch_peer import median_ns, mlp, pendulum_replay  # the same tanh MLP and timing as the network benchmarks
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -32,12 +32,7 @@ alpha_opt = torch.optim.Adam([log_alpha], lr=3e-3)
 
 # A replay of 1,000 pendulum-like transitions in 5 episodes of 200 steps.
 N = 1000
-th = torch.rand(N) * 2 * math.pi - math.pi
-thdot = torch.rand(N) * 16 - 8
-states = torch.stack([torch.cos(th), torch.sin(th), thdot], 1)
-actions = torch.rand(N, A) * 4 - 2
-next_states = states + 0.05 * torch.randn(N, S)
-rewards = -(th ** 2 + 0.1 * thdot ** 2)
+states, actions, next_states, rewards = pendulum_replay(N, A, S)
 dones = torch.zeros(N)
 
 

@@ -12,7 +12,7 @@ import time
 
 import torch
 
-from pytorch_peer import mlp  # the same tanh MLP as the network benchmarks
+from pytorch_peer import mlp, pendulum_replay  # the same tanh MLP as the network benchmarks
 
 torch.set_num_threads(1)
 torch.manual_seed(0)
@@ -33,12 +33,7 @@ SCALE = 100.0
 
 # A replay of 1,000 pendulum-like transitions.
 N = 1000
-th = torch.rand(N) * 2 * math.pi - math.pi
-thdot = torch.rand(N) * 16 - 8
-states = torch.stack([torch.cos(th), torch.sin(th), thdot], 1)
-actions = torch.rand(N, A) * 4 - 2
-next_states = states + 0.05 * torch.randn(N, S)
-rewards = -(th ** 2 + 0.1 * thdot ** 2)
+states, actions, next_states, rewards = pendulum_replay(N, A, S)
 log_probs = torch.full((N,), -1.0)
 
 

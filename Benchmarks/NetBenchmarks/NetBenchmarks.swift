@@ -21,6 +21,22 @@ func makeNetwork(_ sizes: [Int], batch: Int, seed: UInt64) -> MLP {
     return net
 }
 
+/// The update benchmarks: a Trainer for `fields` (the pendulum unless they say otherwise) takes
+/// 1,000 real steps into its replay, its agent (of type `A`, called on the concrete type) makes
+/// one update, then each measured iteration is one more update.
+func measureUpdates<A: Agent>(of _: A.Type, fields: [String: JSONValue], _ benchmark: Benchmark) {
+    let c = try! TrainingConfiguration.resolve([.init(source: "the benchmark", fields: fields)])
+    let trainer = try! Trainer(c)
+    for _ in 0..<1000 { trainer.step() }
+    let agent = trainer.agent as! A
+    agent.update()
+    benchmark.startMeasurement()
+    for _ in benchmark.scaledIterations {
+        agent.update()
+    }
+    blackHole(trainer.policy.mean.parameters[0])
+}
+
 let benchmarks: @Sendable () -> Void = {
     let metrics: [BenchmarkMetric] = [.wallClock, .mallocCountTotal]
     let fast = Benchmark.Configuration(metrics: metrics, scalingFactor: .kilo, maxDuration: .seconds(3))
@@ -98,16 +114,7 @@ let benchmarks: @Sendable () -> Void = {
         // pendulum's training default is 128), no KL term, no penalty.
         let plain: [String: JSONValue] = ["batchSize": .int(64), "klWeight": .int(0), "preSquashPenalty": .int(0),
                                           "warmupSteps": .int(1_000_000)]
-        let c = try! TrainingConfiguration.resolve([.init(source: "the benchmark", fields: ["hyperparameters": .object(plain)])])
-        let trainer = try! Trainer(c)
-        for _ in 0..<1000 { trainer.step() }
-        let agent = trainer.agent as! SVG1ER
-        agent.update()
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            agent.update()
-        }
-        blackHole(trainer.policy.mean.parameters[0])
+        measureUpdates(of: SVG1ER.self, fields: ["hyperparameters": .object(plain)], benchmark)
     }
 
     // One SAC-SVG(2) update (model, twin critics, actor through the two-step expansion,
@@ -119,16 +126,7 @@ let benchmarks: @Sendable () -> Void = {
         let fields: [String: JSONValue] = ["algorithm": .string("sac-svg"),
                                            "hyperparameters": .object(["horizon": .int(2), "modelFreeUpdates": .int(0),
                                                                        "warmupSteps": .int(1_000_000)])]
-        let c = try! TrainingConfiguration.resolve([.init(source: "the benchmark", fields: fields)])
-        let trainer = try! Trainer(c)
-        for _ in 0..<1000 { trainer.step() }
-        let agent = trainer.agent as! SACSVG
-        agent.update()
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations {
-            agent.update()
-        }
-        blackHole(trainer.policy.mean.parameters[0])
+        measureUpdates(of: SACSVG.self, fields: fields, benchmark)
     }
 
     // One 256→256 dense layer at batch 256: the forward is a 256×256×256 matrix product, the

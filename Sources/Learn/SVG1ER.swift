@@ -104,9 +104,6 @@ public final class SVG1ER: Agent {
     /// KL, pre-squash penalty and the (tuned) entropy bonus of the policy step (docs/algorithms.md §4).
     public let regularisers: PolicyRegularisers
 
-    /// The tuned entropy bonus (used with `targetEntropy`).
-    public var temperature: Temperature { regularisers.temperature }
-
     /// The entropy bonus the next policy step uses: α fixed, or tuned towards `targetEntropy`.
     public var entropyBonus: Float { regularisers.entropyBonus }
 

@@ -4,35 +4,34 @@ import Runtime
 import _AllocationCounter
 
 /// The control thread against firmware-sim in real time, with the learner running on another
-/// thread: 10,000 cycles (at 2 kHz, to keep the test short) without one heap allocation.
+/// thread: no heap allocation on the control thread after warm-up, with SVG(1)-ER (10,000 cycles
+/// at 2 kHz, to keep the test short) and with SAC-SVG(2) (its 256-256 policy on the control
+/// thread, the expansion from the first update; 4,000 cycles at 1 kHz).
 final class ControlLoopTests: XCTestCase {
-    func testControlThreadAllocatesNothingOverTenThousandCyclesWithTheLearnerRunning() throws {
-        let f = try OnlineFixture(rate: 2000, replayCapacity: 20_000, warmupTransitions: 100)
+    /// Runs `f` for 200 warm-up cycles and `cycles` more, counting the control thread's
+    /// allocations; asserts every cycle ran, none allocated and no frame was rejected.
+    func runCountingAllocations(_ f: OnlineFixture, cycles: Int, file: StaticString = #filePath, line: UInt = #line) {
         f.control.allocationCounter = { svgrt_thread_allocation_count() }
         f.control.warmUpCycles = 200
-        f.run(cycles: 10_200)
-        XCTAssertEqual(f.control.cycles, 10_200)
-        XCTAssertEqual(f.control.allocationsAfterWarmUp, 0, "heap allocations on the control thread after warm-up")
+        f.run(cycles: 200 + cycles)
+        XCTAssertEqual(f.control.cycles, 200 + cycles, file: file, line: line)
+        XCTAssertEqual(f.control.allocationsAfterWarmUp, 0, "heap allocations on the control thread after warm-up", file: file, line: line)
+        XCTAssertEqual(f.client.counters.totalRejected, 0, file: file, line: line)
+    }
+
+    func testControlThreadAllocatesNothingOverTenThousandCyclesWithTheLearnerRunning() throws {
+        let f = try OnlineFixture(rate: 2000, replayCapacity: 20_000, warmupTransitions: 100)
+        runCountingAllocations(f, cycles: 10_000)
         XCTAssertGreaterThan(f.learner.updates.load(ordering: .relaxed), 100, "the learner ran")
         XCTAssertGreaterThan(f.learner.transitions.load(ordering: .relaxed), 5_000, "transitions reached the learner")
         XCTAssertGreaterThan(f.control.policyVersion, 1, "the control thread took published policies")
-        XCTAssertEqual(f.client.counters.totalRejected, 0)
     }
-}
 
-/// The same with SAC-SVG(2) on the learner thread (its 256-256 policy on the control thread, the
-/// expansion from the first update): no allocation on the control thread after warm-up.
-final class ControlLoopWithSACSVGTests: XCTestCase {
     func testControlThreadAllocatesNothingWithSACSVGLearning() throws {
         let f = try OnlineFixture(rate: 1000, replayCapacity: 20_000, warmupTransitions: 300, algorithm: .sacSVG)
-        f.control.allocationCounter = { svgrt_thread_allocation_count() }
-        f.control.warmUpCycles = 200
-        f.run(cycles: 4_200)
-        XCTAssertEqual(f.control.cycles, 4_200)
-        XCTAssertEqual(f.control.allocationsAfterWarmUp, 0, "heap allocations on the control thread after warm-up")
+        runCountingAllocations(f, cycles: 4_000)
         XCTAssertGreaterThan(f.learner.updates.load(ordering: .relaxed), 50, "SAC-SVG(2) updated")
         XCTAssertGreaterThan(f.control.policyVersion, 2, "the control thread took published policies")
-        XCTAssertEqual(f.client.counters.totalRejected, 0)
     }
 }
 
