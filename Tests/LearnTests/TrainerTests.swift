@@ -124,11 +124,13 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(c.algorithm, .svg1ER)
         guard case .svg1ER(let h) = c.hyperparameters else { return XCTFail("\(c.hyperparameters)") }
         XCTAssertEqual(h.gamma, 0.9)
-        XCTAssertEqual(h.batchSize, 128, "the pendulum's default stays")
+        XCTAssertEqual(h.batchSize, 64, "the pendulum's default stays")
+        XCTAssertEqual(h.updatesPerStep, 4, "the pendulum's default stays")
         XCTAssertEqual(h.klWeight, 0.03, "the pendulum's default stays")
         // The plant's values reach only the algorithms that have them.
         guard case .svg0(let h0) = try configuration("pendulum", .svg0).hyperparameters else { return XCTFail() }
         XCTAssertEqual(h0.batchSize, 128)
+        XCTAssertEqual(h0.updatesPerStep, 1, "SVG(1)-ER's pendulum values do not reach SVG(0)")
         XCTAssertEqual(h0.polyak, 0.01)
         func refused(_ make: @autoclosure () throws -> TrainingConfiguration, _ words: String..., line: UInt = #line) {
             XCTAssertThrowsError(try make(), line: line) { error in
