@@ -40,17 +40,35 @@ final class ControlLoopTests: XCTestCase {
 final class SilentPlantTests: XCTestCase {
     func testSilentPlantGetsTheSafeActionAndTheEpisodeIsClosedOnce() throws {
         let f = try OnlineFixture(rate: 1000, replayCapacity: 5_000, warmupTransitions: 64)
+        let row = UnsafeMutablePointer<Float>.allocate(capacity: EpisodeReport.width)
+        defer { row.deallocate() }
+        // Episode reports as (closed silent?, steps received), drained on this thread (the progress
+        // ring's one consumer) just before the plant is stopped and again at the end. On a loaded
+        // machine the plant can also miss 10 periods before the stop (even until the stop); such an
+        // episode is closed as silent too, rightly. What must hold: the last episode is closed as
+        // silent, at most one episode is closed after the stop, and no close is of an empty episode.
+        func drain() -> [(silent: Bool, steps: Float)] {
+            var reports: [(silent: Bool, steps: Float)] = []
+            while f.control.progress.pop(into: row) { reports.append((row[10] != 0, row[2])) }
+            return reports
+        }
+        var beforeStop: [(silent: Bool, steps: Float)] = []
         // 0.3 s after the start is mid-episode (episodes are 200 ticks = 0.2 s, counted from the handshake).
-        f.run(cycles: 1_000, midwayDelay: 0.3) { f.firmware.stop() }
+        f.run(cycles: 1_000, midwayDelay: 0.3) {
+            beforeStop = drain()
+            f.firmware.stop()
+        }
+        let afterStop = drain()
         XCTAssertEqual(f.control.cycles, 1_000, "the loop kept its period after the plant went silent")
         XCTAssertGreaterThan(f.control.safeActions, 200)
         XCTAssertEqual(f.control.safeActions, f.control.senseTimeouts)
-        XCTAssertEqual(f.control.silentEpisodes, 1, "episodes \(f.control.episodes), transitions \(f.learner.transitions.load(ordering: .relaxed)), safe \(f.control.safeActions), timeouts \(f.control.senseTimeouts)")
-        let row = UnsafeMutablePointer<Float>.allocate(capacity: EpisodeReport.width)
-        defer { row.deallocate() }
-        var silentReports = 0
-        while f.control.progress.pop(into: row) { if row[10] != 0 { silentReports += 1 } }
-        XCTAssertEqual(silentReports, 1)
+        let reports = beforeStop + afterStop
+        XCTAssertLessThanOrEqual(afterStop.count, 1, "before the stop \(beforeStop), after \(afterStop)")
+        XCTAssertEqual(reports.last?.silent, true, "the silent episode is the last one reported: \(reports)")
+        XCTAssertEqual(f.control.silentEpisodes, reports.filter(\.silent).count)
+        for report in reports where report.silent {
+            XCTAssertGreaterThan(report.steps, 0, "a silent close has a running episode to close")
+        }
         // No transition was pushed after the plant went silent.
         XCTAssertLessThan(f.learner.transitions.load(ordering: .relaxed) + f.ring.count, 1_000 - f.control.safeActions + 1)
     }
