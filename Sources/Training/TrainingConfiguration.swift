@@ -97,8 +97,16 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         try hyperparameters.encode(to: c.superEncoder(forKey: .hyperparameters))
     }
 
-    /// The algorithm a plant trains with unless told otherwise.
-    public static func defaultAlgorithm(for plant: String) -> Algorithm { plant == "hand" ? .svgInfinity : .svg1ER }
+    /// The algorithm a plant trains with unless told otherwise: SVG(∞) on the Hand (the paper's
+    /// finding, docs/results/hand.md), SAC-SVG(2) on reacher3 (SVG(1)-ER does not learn it:
+    /// docs/results/matrix.md), SVG(1)-ER everywhere else.
+    public static func defaultAlgorithm(for plant: String) -> Algorithm {
+        switch plant {
+        case "hand": return .svgInfinity
+        case "reacher3": return .sacSVG
+        default: return .svg1ER
+        }
+    }
 
     /// The policy an algorithm needs: SAC-SVG(H) acts with SAC's policy (squashed samples,
     /// state-dependent σ starting at 1 in units of u, 256-256 as SB3's SAC); the others with the paper's.
@@ -166,6 +174,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             // two updates per step (seeds 1–5, confirmed on 6–10: docs/results/matrix.md).
             return ["warmupSteps": .int(200), "modelFreeUpdates": .int(200), "valueScale": .double(10),
                     "temperatureLearningRate": .double(3e-3), "updatesPerStep": .int(2)]
+        case "reacher3":
+            // A critic scale near the returns' size, as on the pendulum (3 seeds: docs/results/matrix.md).
+            return ["valueScale": .double(10)]
         case let name where PlantRegistry.mujocoNames.contains(name):
             // The official code on its MuJoCo tasks: 1,000 seed steps, 10,000 plain SAC updates.
             return ["warmupSteps": .int(1_000), "modelFreeUpdates": .int(10_000)]

@@ -138,6 +138,17 @@ final class TrainerTests: XCTestCase {
             }
         }
         XCTAssertEqual(h0.klWeight, 0, "the pendulum's SVG(1)-ER regularisers do not reach SVG(0)")
+        // reacher3 trains with SAC-SVG(2) at its critic scale unless told otherwise; SVG(1)-ER keeps
+        // its own scale there.
+        let reacher = try configuration("reacher3")
+        guard case .sacSVG(let hr) = reacher.hyperparameters else { return XCTFail("\(reacher.hyperparameters)") }
+        XCTAssertEqual(hr.horizon, 2)
+        XCTAssertEqual(hr.valueScale, 10)
+        XCTAssertEqual(hr.gamma, 0.98, "the plant's discount")
+        guard case .svg1ER(let he) = try configuration("reacher3", .svg1ER).hyperparameters else { return XCTFail() }
+        XCTAssertEqual(he.valueScale, 100)
+        XCTAssertEqual(try configuration("hand").algorithm, .svgInfinity)
+        XCTAssertEqual(try configuration("swimmer3").algorithm, .svg1ER)
         XCTAssertEqual(h0.preSquashPenalty, 0)
         guard case .svg0(let asked) = try configuration("pendulum", .svg0, hyperparameters: ["klWeight": .double(0.1)]).hyperparameters
         else { return XCTFail() }
