@@ -83,8 +83,7 @@ final class PlantPhysicsTests: XCTestCase {
             for j in 0..<2 { action[j] = Foundation.sin(phase - 2.5 * Double(j)) > 0 ? 1 : -1 }
             _ = action.withUnsafeBufferPointer { swimmer.step(action: $0) }
         }
-        let displacement = ((swimmer.chain.state[0] - x0) * (swimmer.chain.state[0] - x0)
-            + (swimmer.chain.state[1] - y0) * (swimmer.chain.state[1] - y0)).squareRoot()
+        let displacement = Foundation.hypot(swimmer.chain.state[0] - x0, swimmer.chain.state[1] - y0)
         XCTAssertGreaterThan(displacement, 2.5, "the nose moved \(displacement) m")
         XCTAssertLessThan(displacement, 2.9, "the nose moved \(displacement) m")
     }
