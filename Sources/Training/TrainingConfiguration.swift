@@ -457,7 +457,7 @@ extension TrainingConfiguration {
             throw ConfigurationError("\(display("conditions.weakActuator", nil)) must name one of \(plant)'s \(made.actionSize) actuators (0 to \(made.actionSize - 1)) or be -1 (got \(conditions.weakActuator))")
         }
         if replayCapacity < hyperparameters.batchSize {
-            throw ConfigurationError("replayCapacity (\(replayCapacity)) must be at least hyperparameters.batchSize (\(hyperparameters.batchSize))")
+            throw ConfigurationError("\(display("replayCapacity", nil)) (\(replayCapacity)) must be at least \(display("hyperparameters.batchSize", "the batch size")) (\(hyperparameters.batchSize))")
         }
     }
 }

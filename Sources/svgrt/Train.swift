@@ -28,6 +28,9 @@ struct Train: ParsableCommand {
     @Option(help: "Episodes per evaluation (seeded resets; the pendulum always uses its 10 reference starts).")
     var evaluationEpisodes: Int?
 
+    @Option(help: "Transitions the replay holds (the oldest are overwritten); at least the batch size. Fixed for a run: a resumed run keeps its own.")
+    var replayCapacity: Int?
+
     @Option(help: "Train under an actuator gain (1 nominal, 0.6 a weak motor), as firmware-sim's --actuator-gain.")
     var actuatorGain: Double?
 
@@ -55,6 +58,7 @@ struct Train: ParsableCommand {
         if let steps { extra["steps"] = .int(Int64(steps)) }
         if let evaluationInterval { extra["evaluationInterval"] = .int(Int64(evaluationInterval)) }
         if let evaluationEpisodes { extra["evaluationEpisodes"] = .int(Int64(evaluationEpisodes)) }
+        if let replayCapacity { extra["replayCapacity"] = .int(Int64(replayCapacity)) }
         var conditions: [String: JSONValue] = [:]
         if let actuatorGain { conditions["actuatorGain"] = .double(actuatorGain) }
         if let actuatorNoise { conditions["actuatorNoise"] = .double(actuatorNoise) }
@@ -63,8 +67,13 @@ struct Train: ParsableCommand {
         if let weakActuatorGain { conditions["weakActuatorGain"] = .double(weakActuatorGain) }
         if !conditions.isEmpty { extra["conditions"] = .object(conditions) }
         let base = try folder.resume.map { [try TrainingConfiguration.Layer.file($0 + "/config.json")] } ?? []
+        // The checkpoint holds the replay at the run's own size.
+        if let replayCapacity, let held = base.first?.fields["replayCapacity"], held != .int(Int64(replayCapacity)) {
+            throw ValidationError("--replay-capacity cannot change when resuming: the run's replay holds \(held) transitions")
+        }
         let c = try agent.resolve(base: base, extra: extra, extraNames: ["steps": "--steps", "evaluationInterval": "--evaluation-interval",
                                                                         "evaluationEpisodes": "--evaluation-episodes", "seed": "--seed",
+                                                                        "replayCapacity": "--replay-capacity",
                                                                         "conditions.actuatorGain": "--actuator-gain", "conditions.actuatorNoise": "--actuator-noise",
                                                                         "conditions.sensorNoise": "--sensor-noise",
                                                                         "conditions.weakActuator": "--weak-actuator",

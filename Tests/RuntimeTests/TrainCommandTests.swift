@@ -23,6 +23,9 @@ final class TrainCommandTests: XCTestCase {
             (["train", "--steps=-5"], "--steps must be a non-negative integer"),
             (["train", "--steps", "10", "--output", "/dev/null/run"], "cannot create the run folder /dev/null/run: Not a directory"),
             (["train", "--algo", "svg-inf", "--value-learning-rate", "0.01"], "svg-inf does not use --value-learning-rate"),
+            (["train", "--replay-capacity", "100", "--batch-size", "128"], "--replay-capacity (100) must be at least --batch-size (128)"),
+            (["train", "--replay-capacity", "10"], "--replay-capacity (10) must be at least the batch size ("),
+            (["train", "--replay-capacity", "0"], "--replay-capacity must be an integer from 1"),
         ]
         for (arguments, message) in cases {
             let out = folder + "/\(arguments.joined().hashValue)"
@@ -40,6 +43,9 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertTrue(r.output.contains("\"policyLearningRate\" : 0.02") && r.output.contains("\"modelLearningRate\" : 0.02"), r.output)
         XCTAssertFalse(r.output.contains("valueLearningRate"), r.output)
+        let replay = try svgrt(["train", "--replay-capacity", "1000000", "--print-config"])
+        XCTAssertEqual(replay.status, 0, replay.output)
+        XCTAssertTrue(replay.output.contains("\"replayCapacity\" : 1000000"), replay.output)
     }
 
     /// SVG(0) logs its own loss (the critic's), and the run folder gets its report and chart.
@@ -63,7 +69,8 @@ final class TrainCommandTests: XCTestCase {
     }
 
     /// A configuration file with some fields merges over the defaults; an unknown field is
-    /// refused; a run with nothing left to do leaves the folder as it was.
+    /// refused; a run with nothing left to do, or resumed with another replay size, leaves the
+    /// folder as it was.
     func testPartialConfigFileAndNoOpResume() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let partial = folder + "/partial.json", bad = folder + "/bad.json"
@@ -83,6 +90,10 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertNotEqual(noop.status, 0)
         XCTAssertTrue(noop.output.contains("nothing to do"), noop.output)
         XCTAssertEqual(try String(contentsOfFile: run + "/config.json", encoding: .utf8), config)
+        XCTAssertEqual(try String(contentsOfFile: run + "/curve.csv", encoding: .utf8), curve)
+        let resized = try svgrt(["train", "--resume", run, "--steps", "600", "--replay-capacity", "5000"])
+        XCTAssertNotEqual(resized.status, 0)
+        XCTAssertTrue(resized.output.contains("--replay-capacity cannot change when resuming: the run's replay holds 100000"), resized.output)
         XCTAssertEqual(try String(contentsOfFile: run + "/curve.csv", encoding: .utf8), curve)
         let more = try svgrt(["train", "--resume", run, "--steps", "600", "--output", run])
         XCTAssertEqual(more.status, 0, more.output)
