@@ -43,9 +43,15 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertTrue(r.output.contains("\"policyLearningRate\" : 0.02") && r.output.contains("\"modelLearningRate\" : 0.02"), r.output)
         XCTAssertFalse(r.output.contains("valueLearningRate"), r.output)
-        let replay = try svgrt(["train", "--replay-capacity", "1000000", "--print-config"])
-        XCTAssertEqual(replay.status, 0, replay.output)
-        XCTAssertTrue(replay.output.contains("\"replayCapacity\" : 1000000"), replay.output)
+    }
+
+    /// --replay-capacity reaches the configuration (the default holds 100,000 transitions).
+    func testReplayCapacityOption() throws {
+        let r = try svgrt(["train", "--replay-capacity", "1000000", "--print-config"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("\"replayCapacity\" : 1000000"), r.output)
+        let plain = try svgrt(["train", "--print-config"])
+        XCTAssertTrue(plain.output.contains("\"replayCapacity\" : 100000,"), plain.output)
     }
 
     /// SVG(0) logs its own loss (the critic's), and the run folder gets its report and chart.
