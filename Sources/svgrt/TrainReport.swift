@@ -6,13 +6,17 @@ import Training
 
 /// The learning curve of `svgrt train`: one row per episode (its return) and per evaluation
 /// (the deterministic policy's mean return), with the agent's losses at that moment.
-/// Written as curve.csv: steps,episode,episode_return,evaluation_return,<the agent's losses>,seconds.
+/// Written as curve.csv: steps,episode,episode_return,evaluation_return,<the agent's losses>,seconds
+/// (wall time since the run started, across resumes).
 final class TrainingCurve {
     let agent: any Agent
     private(set) var rows: [String] = []
     private(set) var evaluations: [(steps: Int, value: Double)] = []
     private(set) var episodes: [(steps: Int, value: Double)] = []
     var header: String { "steps,episode,episode_return,evaluation_return," + agent.lossNames.joined(separator: ",") + ",seconds" }
+
+    /// Seconds the kept rows of a resumed run had run for: the seconds column continues from it.
+    private(set) var secondsBefore = 0.0
 
     init(agent: any Agent) { self.agent = agent }
 
@@ -39,6 +43,7 @@ final class TrainingCurve {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard let s = Int(fields.first ?? ""), s <= steps else { continue }
             rows.append(line)
+            if let t = Double(fields.last ?? "") { secondsBefore = max(secondsBefore, t) }
             if fields.count > 3, let e = Double(fields[2]) { episodes.append((s, e)) }
             if fields.count > 3, let v = Double(fields[3]) { evaluations.append((s, v)) }
         }

@@ -104,6 +104,11 @@ final class TrainCommandTests: XCTestCase {
         let more = try svgrt(["train", "--resume", run, "--steps", "600", "--output", run])
         XCTAssertEqual(more.status, 0, more.output)
         XCTAssertTrue(more.output.contains("resumed \(run) at 400 steps"), more.output)
+        // The seconds column runs on across the resume.
+        let seconds = try String(contentsOfFile: run + "/curve.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { Double($0.split(separator: ",", omittingEmptySubsequences: false).last ?? "") ?? -1 }
+        XCTAssertGreaterThan(seconds.count, 2)
+        XCTAssertEqual(seconds, seconds.sorted(), "seconds went back at the resume: \(seconds)")
     }
 
     /// The plant's yardsticks reach the train report (the Hand's LQR and parked hand).
