@@ -104,6 +104,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         switch plant {
         case "hand": return .svgInfinity
         case "reacher3": return .sacSVG
+        // gymnasium's MuJoCo tasks: SVG(1)-ER's σ collapses and it stays near the zero action on
+        // Hopper-v5 (3 seeds, docs/results/matrix.md) and holds no balance on InvertedPendulum-v5.
+        case let name where PlantRegistry.mujocoNames.contains(name): return .sacSVG
         default: return .svg1ER
         }
     }

@@ -149,6 +149,9 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual(he.valueScale, 100)
         XCTAssertEqual(try configuration("hand").algorithm, .svgInfinity)
         XCTAssertEqual(try configuration("swimmer3").algorithm, .svg1ER)
+        for task in ["Hopper-v5", "HalfCheetah-v5", "Walker2d-v5", "InvertedPendulum-v5"] {
+            XCTAssertEqual(try configuration(task).algorithm, .sacSVG, "gymnasium's \(task) trains with SAC-SVG(H) by default")
+        }
         XCTAssertEqual(h0.preSquashPenalty, 0)
         guard case .svg0(let asked) = try configuration("pendulum", .svg0, hyperparameters: ["klWeight": .double(0.1)]).hyperparameters
         else { return XCTFail() }
