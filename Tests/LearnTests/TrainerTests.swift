@@ -152,6 +152,10 @@ final class TrainerTests: XCTestCase {
         for task in ["Hopper-v5", "HalfCheetah-v5", "Walker2d-v5", "InvertedPendulum-v5"] {
             XCTAssertEqual(try configuration(task).algorithm, .sacSVG, "gymnasium's \(task) trains with SAC-SVG(H) by default")
         }
+        guard case .sacSVG(let cheetah) = try configuration("HalfCheetah-v5").hyperparameters,
+              case .sacSVG(let hopper) = try configuration("Hopper-v5").hyperparameters else { return XCTFail() }
+        XCTAssertEqual(cheetah.horizon, 0, "HalfCheetah-v5 learns best without the expansion")
+        XCTAssertEqual(hopper.horizon, 2)
         XCTAssertEqual(h0.preSquashPenalty, 0)
         guard case .svg0(let asked) = try configuration("pendulum", .svg0, hyperparameters: ["klWeight": .double(0.1)]).hyperparameters
         else { return XCTFail() }
