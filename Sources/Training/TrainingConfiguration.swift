@@ -186,6 +186,15 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             // HalfCheetah-v5: no model expansion (H = 0, SAC) does better than H = 2 on every seed
             // measured (docs/results/matrix.md, HalfCheetah-v5).
             if name == "HalfCheetah-v5" { h["horizon"] = .int(0) }
+            // Hopper-v5: the official code's target-entropy schedule for this task (its poplin_hopper
+            // config: H̄ from 1 to 0 as (1 − t/T)^32 over 200k updates), with the whole run in the
+            // replay (2 seeds: docs/results/matrix.md, Hopper-v5).
+            if name == "Hopper-v5" {
+                h["initialTargetEntropy"] = .double(1)
+                h["finalTargetEntropy"] = .double(0)
+                h["targetEntropyDecay"] = .double(32)
+                h["targetEntropySteps"] = .int(200_000)
+            }
             return h
         default:
             return [:]
@@ -224,6 +233,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             // 1,000-step episodes: fewer, rarer evaluations.
             c.evaluationInterval = 5_000
             c.evaluationEpisodes = 5
+            // Hopper-v5 keeps its whole run in the replay, as the official code (with its entropy schedule).
+            if name == "Hopper-v5" { c.replayCapacity = 1_000_000 }
         default:
             break
         }

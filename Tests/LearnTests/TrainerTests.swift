@@ -156,6 +156,11 @@ final class TrainerTests: XCTestCase {
               case .sacSVG(let hopper) = try configuration("Hopper-v5").hyperparameters else { return XCTFail() }
         XCTAssertEqual(cheetah.horizon, 0, "HalfCheetah-v5 learns best without the expansion")
         XCTAssertEqual(hopper.horizon, 2)
+        XCTAssertEqual([hopper.initialTargetEntropy, hopper.finalTargetEntropy], [1, 0], "the official schedule for Hopper")
+        XCTAssertEqual(hopper.targetEntropyDecay, 32)
+        XCTAssertEqual(try configuration("Hopper-v5").replayCapacity, 1_000_000)
+        XCTAssertEqual(cheetah.initialTargetEntropy, nil, "−dim A elsewhere")
+        XCTAssertEqual(try configuration("HalfCheetah-v5").replayCapacity, 100_000)
         XCTAssertEqual(h0.preSquashPenalty, 0)
         guard case .svg0(let asked) = try configuration("pendulum", .svg0, hyperparameters: ["klWeight": .double(0.1)]).hyperparameters
         else { return XCTFail() }
