@@ -123,7 +123,7 @@ struct Train: ParsableCommand {
             trainer.step { event in
                 guard case let .episodeEnded(episode, steps, value) = event else { return }
                 lastEpisodeReturn = value
-                curve.add(steps: steps, episode: episode, episodeReturn: value, seconds: curve.secondsBefore + Date().timeIntervalSince(start))
+                curve.add(steps: steps, episode: episode, episodeReturn: value, seconds: Date().timeIntervalSince(start))
                 if Date().timeIntervalSince(lastReport) > 2 {
                     let rate = Double(steps - lastSteps) / Date().timeIntervalSince(lastReport)
                     let left = Double(c.steps - steps) / max(rate, 1e-9)
@@ -134,7 +134,7 @@ struct Train: ParsableCommand {
             }
             if trainer.environmentSteps % c.evaluationInterval == 0 {
                 let value = trainer.evaluate()
-                curve.add(steps: trainer.environmentSteps, episode: trainer.episode, evaluation: value, seconds: curve.secondsBefore + Date().timeIntervalSince(start))
+                curve.add(steps: trainer.environmentSteps, episode: trainer.episode, evaluation: value, seconds: Date().timeIntervalSince(start))
                 let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.dimensionStd($0)) }.joined(separator: " ")
                 log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), \(losses()))")
             }

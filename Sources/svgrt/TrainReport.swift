@@ -15,20 +15,21 @@ final class TrainingCurve {
     private(set) var episodes: [(steps: Int, value: Double)] = []
     var header: String { "steps,episode,episode_return,evaluation_return," + agent.lossNames.joined(separator: ",") + ",seconds" }
 
-    /// Seconds the kept rows of a resumed run had run for: the seconds column continues from it.
+    /// Seconds the kept rows of a resumed run had run for: `add` counts on from it.
     private(set) var secondsBefore = 0.0
 
     init(agent: any Agent) { self.agent = agent }
 
     var losses: String { agent.lossNames.indices.map { "\(agent.loss($0))" }.joined(separator: ",") }
 
+    /// `seconds`: since this invocation started.
     func add(steps: Int, episode: Int, episodeReturn: Double, seconds: Double) {
-        rows.append("\(steps),\(episode),\(episodeReturn),,\(losses),\(seconds)")
+        rows.append("\(steps),\(episode),\(episodeReturn),,\(losses),\(secondsBefore + seconds)")
         episodes.append((steps, episodeReturn))
     }
 
     func add(steps: Int, episode: Int, evaluation: Double, seconds: Double) {
-        rows.append("\(steps),\(episode),,\(evaluation),\(losses),\(seconds)")
+        rows.append("\(steps),\(episode),,\(evaluation),\(losses),\(secondsBefore + seconds)")
         evaluations.append((steps, evaluation))
     }
 
