@@ -27,6 +27,8 @@ public final class MLP {
     let cotangents: [FloatBuffer]
     /// Row stride of activations[l].
     let strides: [Int]
+    /// Room for one layer's weights untransposed, for the input VJPs (`Dense.inputGradient`).
+    let weightScratch: FloatBuffer
 
     /// What `backward` does with the parameter gradients.
     public enum GradientMode: Sendable {
@@ -59,6 +61,7 @@ public final class MLP {
         strides = layerSizes.map(paddedToLanes)
         activations = strides.map { FloatBuffer(count: $0 * maxBatch) }
         cotangents = strides.map { FloatBuffer(count: $0 * maxBatch) }
+        weightScratch = FloatBuffer(count: layers.map(\.untransposedCount).max() ?? 0)
     }
 
     /// A network of the same sizes and batch capacity, parameters copied.
@@ -167,7 +170,9 @@ public final class MLP {
                     dy: dy, accumulate: mode == .accumulate)
             }
             if l > 0 || inputGradient {
-                layer.inputGradient(parameters: p, batch: batch, dy: dy, dx: cotangents[l].base, inputStride: strides[l])
+                layer.inputGradient(
+                    parameters: p, batch: batch, dy: dy, dx: cotangents[l].base, inputStride: strides[l],
+                    scratch: weightScratch.base)
             }
             l -= 1
         }

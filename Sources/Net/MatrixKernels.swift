@@ -1,7 +1,7 @@
-/// The three matrix products a dense layer needs, on row-major `Float` blocks whose vectorised
-/// dimension is a multiple of 8. Column-major style (broadcast one element of A, multiply a row
-/// of B held in SIMD accumulators, no horizontal sums) for the two "NN" products; dot-product
-/// tiles with one final tree reduction for the "NT" product.
+/// The matrix products a dense layer needs, on row-major `Float` blocks whose vectorised
+/// dimension is a multiple of 8: one broadcast kernel (broadcast one element of A, multiply a row
+/// of B held in SIMD accumulators, no horizontal sums) serves the forward pass, the weight
+/// gradient and, on an untransposed copy of the weights, the input gradient (`Dense`).
 ///
 /// Real-time safe: no allocation, no lock, no call out of the module but the inlined FMA shim.
 public enum MatrixKernels {
@@ -78,53 +78,6 @@ public enum MatrixKernels {
         while j + 8 <= n {
             row1Vector(k: k, a: a, aStride: aStride, b: b + j, ldb: ldb, c: c + j, initial: initial.map { $0 + j })
             j += 8
-        }
-    }
-
-    // MARK: C = A · Bᵀ   (both row-major with the reduced dimension contiguous, a multiple of 8)
-
-    /// `c[i, j] = Σ_p a[i * lda + p] · b[j * ldb + p]` for `i < m`, `j < n`, `p < k` (`k` a multiple
-    /// of 8); then `c[i, n..<paddedToLanes(n)]` is set to zero. This is `dX = dZ · W` for a layer
-    /// whose weights are stored transposed.
-    public static func multiplyTransposed(
-        m: Int, n: Int, k: Int,
-        a: UnsafePointer<Float>, lda: Int,
-        b: UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        var i = 0
-        while i + 4 <= m {
-            var j = 0
-            while j + 2 <= n {
-                let cTile = c + i * ldc + j, aTile = a + i * lda, bTile = b + j * ldb
-                #if SVGRT_WIDE_VECTORS
-                // 16 lanes pay off on long dot products only (measured on the model's 24-wide layers).
-                if k >= 64 {
-                    dotTile4x2(Float16Lanes.self, k: k, a: aTile, lda: lda, b: bTile, ldb: ldb, c: cTile, ldc: ldc)
-                } else {
-                    dotTile4x2(Float8.self, k: k, a: aTile, lda: lda, b: bTile, ldb: ldb, c: cTile, ldc: ldc)
-                }
-                #else
-                dotTile4x2(Float8.self, k: k, a: aTile, lda: lda, b: bTile, ldb: ldb, c: cTile, ldc: ldc)
-                #endif
-                j += 2
-            }
-            if j < n {
-                for r in 0..<4 {
-                    c[(i + r) * ldc + j] = dot(k: k, a + (i + r) * lda, b + j * ldb)
-                }
-            }
-            i += 4
-        }
-        while i < m {
-            for j in 0..<n { c[i * ldc + j] = dot(k: k, a + i * lda, b + j * ldb) }
-            i += 1
-        }
-        let padded = paddedToLanes(n)
-        if padded > n {
-            for row in 0..<m {
-                for j in n..<padded { c[row * ldc + j] = 0 }
-            }
         }
     }
 
@@ -306,58 +259,6 @@ public enum MatrixKernels {
             p += 1
         }
         store8((c0 + c1) + (c2 + c3), c)
-    }
-
-    /// 4 rows of A against 2 rows of B: 8 dot products of length k (a multiple of 8), V's lanes at
-    /// a time, then each sum folded to 8 lanes, an 8-lane step for a last 8 that V's width leaves
-    /// over (16 lanes only), and one tree reduction at the end.
-    @inline(__always)
-    static func dotTile4x2<V: KernelVector>(
-        _: V.Type, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        c: UnsafeMutablePointer<Float>, ldc: Int
-    ) {
-        var s00 = V(), s01 = V(), s10 = V(), s11 = V()
-        var s20 = V(), s21 = V(), s30 = V(), s31 = V()
-        var p = 0
-        while p + V.lanes <= k {
-            let b0 = V.load(b + p), b1 = V.load(b + ldb + p)
-            let a0 = V.load(a + p), a1 = V.load(a + lda + p)
-            let a2 = V.load(a + 2 * lda + p), a3 = V.load(a + 3 * lda + p)
-            s00 = V.fma(a0, b0, s00); s01 = V.fma(a0, b1, s01)
-            s10 = V.fma(a1, b0, s10); s11 = V.fma(a1, b1, s11)
-            s20 = V.fma(a2, b0, s20); s21 = V.fma(a2, b1, s21)
-            s30 = V.fma(a3, b0, s30); s31 = V.fma(a3, b1, s31)
-            p += V.lanes
-        }
-        var t00 = s00.foldedTo8(), t01 = s01.foldedTo8(), t10 = s10.foldedTo8(), t11 = s11.foldedTo8()
-        var t20 = s20.foldedTo8(), t21 = s21.foldedTo8(), t30 = s30.foldedTo8(), t31 = s31.foldedTo8()
-        if p < k {
-            let b0 = load8(b + p), b1 = load8(b + ldb + p)
-            let a0 = load8(a + p), a1 = load8(a + lda + p)
-            let a2 = load8(a + 2 * lda + p), a3 = load8(a + 3 * lda + p)
-            t00 = fusedMultiplyAdd(a0, b0, t00); t01 = fusedMultiplyAdd(a0, b1, t01)
-            t10 = fusedMultiplyAdd(a1, b0, t10); t11 = fusedMultiplyAdd(a1, b1, t11)
-            t20 = fusedMultiplyAdd(a2, b0, t20); t21 = fusedMultiplyAdd(a2, b1, t21)
-            t30 = fusedMultiplyAdd(a3, b0, t30); t31 = fusedMultiplyAdd(a3, b1, t31)
-        }
-        c[0] = horizontalSum(t00); c[1] = horizontalSum(t01)
-        c[ldc] = horizontalSum(t10); c[ldc + 1] = horizontalSum(t11)
-        c[2 * ldc] = horizontalSum(t20); c[2 * ldc + 1] = horizontalSum(t21)
-        c[3 * ldc] = horizontalSum(t30); c[3 * ldc + 1] = horizontalSum(t31)
-    }
-
-    /// One dot product of length k (a multiple of 8), two streams.
-    @inline(__always)
-    static func dot(k: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
-        var s0 = Float8(), s1 = Float8()
-        var p = 0
-        while p + 16 <= k {
-            s0 = fusedMultiplyAdd(load8(a + p), load8(b + p), s0)
-            s1 = fusedMultiplyAdd(load8(a + p + 8), load8(b + p + 8), s1)
-            p += 16
-        }
-        if p < k { s0 = fusedMultiplyAdd(load8(a + p), load8(b + p), s0) }
-        return horizontalSum(s0 + s1)
     }
 
     /// `sums[0..<n] (+)= Σ_i rows[i * ld + 0..<n]` for `i < m` (`n` a multiple of 8): bias gradients.

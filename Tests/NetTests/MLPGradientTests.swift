@@ -105,6 +105,35 @@ final class MLPGradientTests: XCTestCase {
         }
     }
 
+    /// `Dense.inputGradient` copies W untransposed into its scratch first: whatever the scratch
+    /// and `dx` held before (NaN here) must not leak into the result, and `dx`'s padding lanes
+    /// come out zero. Checked against a plain loop on shapes with padding on both sides.
+    func testDenseInputGradientIgnoresStaleScratchAndZeroesPadding() {
+        var rng = Xoshiro256StarStar(seed: 77)
+        for (inputs, outputs, batch) in [(5, 3, 1), (13, 37, 6), (23, 1, 9), (64, 64, 4), (17, 9, 3)] {
+            let layer = Dense(inputs: inputs, outputs: outputs, offset: 0)
+            let parameters = FloatBuffer(count: layer.storedCount)
+            for i in 0..<inputs { for o in 0..<outputs { parameters[layer.weightIndex(output: o, input: i)] = rng.nextUniform(-1, 1) } }
+            let dy = FloatBuffer(count: batch * layer.paddedOutputs)
+            for s in 0..<batch { for o in 0..<outputs { dy[s * layer.paddedOutputs + o] = rng.nextUniform(-1, 1) } }
+            let scratch = FloatBuffer(count: layer.untransposedCount), dx = FloatBuffer(count: batch * layer.paddedInputs)
+            for i in 0..<scratch.count { scratch[i] = .nan }
+            for i in 0..<dx.count { dx[i] = .nan }
+            layer.inputGradient(
+                parameters: parameters.base, batch: batch, dy: dy.base, dx: dx.base,
+                inputStride: layer.paddedInputs, scratch: scratch.base)
+            for s in 0..<batch {
+                for i in 0..<layer.paddedInputs {
+                    var expected: Float = 0
+                    if i < inputs {
+                        for o in 0..<outputs { expected += dy[s * layer.paddedOutputs + o] * parameters[layer.weightIndex(output: o, input: i)] }
+                    }
+                    XCTAssertEqual(dx[s * layer.paddedInputs + i], expected, accuracy: 1e-5, "\(inputs)→\(outputs) batch \(batch) sample \(s) lane \(i)")
+                }
+            }
+        }
+    }
+
     func testAccumulateAddsAndSkipLeavesGradientsAlone() {
         let c = Case(sizes: [5, 13, 37, 3], batch: 6)
         let (net, _, _, _) = prepare(c, seed: 7)
