@@ -11,6 +11,12 @@ public final class ReplayBuffer: TransitionColumns {
     /// Transitions ever added.
     public private(set) var added = 0
 
+    /// Bytes a buffer of `capacity` transitions allocates: states, next states, actions, reward,
+    /// log π and terminal as `Float`, episode and step indices as `Int32`.
+    public static func bytes(capacity: Int, stateSize: Int, actionSize: Int) -> Int {
+        capacity * ((2 * stateSize + actionSize + 3) * MemoryLayout<Float>.stride + 2 * MemoryLayout<Int32>.stride)
+    }
+
     public override init(capacity: Int, stateSize: Int, actionSize: Int) {
         episodes = .allocate(capacity: capacity)
         steps = .allocate(capacity: capacity)

@@ -433,7 +433,13 @@ extension TrainingConfiguration {
             case _ where leaf.hasSuffix("LearningRate") || leaf == "learningRate": if !(x > 0 && x < 1) { try refuse("in (0, 1)") }
             case "clipNorm", "valueScale": if !(x > 0) { try refuse("positive") }
             case "maximumImportanceWeight": if !(x >= 1) { try refuse("at least 1") }
-            case "batchSize", "targetCopyInterval", "klBurst", "evaluationInterval", "evaluationEpisodes", "replayCapacity",
+            // Every network holds the activations of a whole minibatch from the start: a batch
+            // of 100,000 is ≈ 2.5 GB on the pendulum, so minibatches stop at 4,096 (the official
+            // SAC-SVG code uses 1,024 on a GPU).
+            case "batchSize", "modelBatchSize": if !(x >= 1 && x <= 4_096) { try refuse("an integer from 1 to 4,096") }
+            // The replay's bound is the machine's memory (checked below).
+            case "replayCapacity": if !(x >= 1 && x <= 1_000_000_000) { try refuse("an integer from 1 to 1,000,000,000") }
+            case "targetCopyInterval", "klBurst", "evaluationInterval", "evaluationEpisodes",
                  "policyStepsPerEpisode":
                 if !(x >= 1 && x <= 100_000_000) { try refuse("an integer from 1 to 100,000,000") }
             case "steps", "warmupSteps", "updatesPerStep", "modelStepsPerEpisode", "modelStepsPerUpdate", "valueStepsPerUpdate":
@@ -441,7 +447,7 @@ extension TrainingConfiguration {
             case "entropyBonus", "klWeight", "preSquashPenalty", "targetEntropyDecay": if !(x >= 0) { try refuse("non-negative") }
             case "horizon": if !(x >= 0 && x <= 16 && x == x.rounded()) { try refuse("an integer from 0 to 16") }
             case "initialTemperature": if !(x > 0 && x <= 1_000) { try refuse("in (0, 1000]") }
-            case "modelBatchSize", "targetEntropySteps": if !(x >= 1 && x <= 100_000_000) { try refuse("an integer from 1 to 100,000,000") }
+            case "targetEntropySteps": if !(x >= 1 && x <= 100_000_000) { try refuse("an integer from 1 to 100,000,000") }
             case "modelFreeUpdates": if !(x >= 0 && x <= 1_000_000_000) { try refuse("a non-negative integer") }
             case "initialTargetEntropy", "finalTargetEntropy", "targetEntropy": if !(abs(x) <= 1_000) { try refuse("in [−1000, 1000]") }
             // The ranges firmware-sim accepts for the same perturbations (docs/protocol.md).
@@ -476,6 +482,16 @@ extension TrainingConfiguration {
         }
         if replayCapacity < hyperparameters.batchSize {
             throw ConfigurationError("\(display("replayCapacity", nil)) (\(replayCapacity)) must be at least \(display("hyperparameters.batchSize", "the batch size")) (\(hyperparameters.batchSize))")
+        }
+        // The replay is allocated (and touched) in full when the run starts: refuse one this
+        // machine cannot hold rather than be killed for memory later.
+        if let made = PlantRegistry.make(plant) {
+            let bytes = ReplayBuffer.bytes(capacity: replayCapacity, stateSize: made.observationSize, actionSize: made.actionSize)
+            let memory = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+            if memory > 0 && Double(bytes) > 0.8 * memory {
+                throw ConfigurationError(String(format: "%@ (%d) needs %.1f GB for %@'s transitions; this machine has %.1f GB of memory",
+                                                display("replayCapacity", nil), replayCapacity, Double(bytes) / 1e9, plant, memory / 1e9))
+            }
         }
     }
 }

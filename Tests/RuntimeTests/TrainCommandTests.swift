@@ -11,7 +11,7 @@ final class TrainCommandTests: XCTestCase {
     /// An option of another algorithm, or out of range, is refused in one line naming the
     /// option, before anything is written.
     func testRefusedOptionsNameThemselvesAndWriteNothing() throws {
-        let cases: [([String], String)] = [
+        var cases: [([String], String)] = [
             (["train", "--algo", "svg0", "--model-hidden", "5"], "svg0 does not use --model-hidden (it is a hyperparameter of"),
             (["train", "--algo", "svg-inf", "--updates-per-step", "2"], "svg-inf does not use --updates-per-step"),
             (["train", "--gamma", "2"], "--gamma must be in [0, 1]"),
@@ -26,7 +26,14 @@ final class TrainCommandTests: XCTestCase {
             (["train", "--replay-capacity", "100", "--batch-size", "128"], "--replay-capacity (100) must be at least --batch-size (128)"),
             (["train", "--replay-capacity", "10"], "--replay-capacity (10) must be at least the batch size ("),
             (["train", "--replay-capacity", "0"], "--replay-capacity must be an integer from 1"),
+            (["train", "--batch-size", "100000"], "--batch-size must be an integer from 1 to 4,096"),
+            (["train", "--algo", "sac-svg", "--model-batch-size", "5000"], "--model-batch-size must be an integer from 1 to 4,096"),
         ]
+        // A replay larger than this machine's memory (1e9 pendulum transitions: 48 GB).
+        let memory = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+        if memory < 48e9 {
+            cases.append((["train", "--replay-capacity", "1000000000"], "--replay-capacity (1000000000) needs 48.0 GB for pendulum's transitions; this machine has"))
+        }
         for (arguments, message) in cases {
             let out = folder + "/\(arguments.joined().hashValue)"
             let r = try svgrt(arguments.contains("--output") ? arguments : arguments + ["--output", out])
