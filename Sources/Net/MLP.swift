@@ -61,7 +61,7 @@ public final class MLP {
         strides = layerSizes.map(paddedToLanes)
         activations = strides.map { FloatBuffer(count: $0 * maxBatch) }
         cotangents = strides.map { FloatBuffer(count: $0 * maxBatch) }
-        weightScratch = FloatBuffer(count: layers.map(\.untransposedCount).max() ?? 0)
+        weightScratch = FloatBuffer(count: layers.map { $0.untransposedCount }.max() ?? 0)
     }
 
     /// A network of the same sizes and batch capacity, parameters copied.

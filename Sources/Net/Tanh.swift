@@ -2,8 +2,9 @@
 ///
 /// A rational approximation p(x)/q(x) (odd degree-13 numerator, even degree-6 denominator; the
 /// coefficients are Eigen's `generic_fast_tanh_float`) after clamping x to ±7.90531110763549805,
-/// where tanh is within 2.7e-7 of ±1. Uses only +, −, ×, ÷ and min/max, so it gives the same bits
-/// on x86_64 and aarch64.
+/// where tanh is within 2.7e-7 of ±1. Horner steps are fused multiply-adds (one rounding each,
+/// through the `_NetShims` shim); with ÷ and min/max, every operation is exactly rounded, so it
+/// gives the same bits on x86_64 and aarch64 (scripts/aarch64-check).
 ///
 /// Maximum absolute error against `Foundation.tanh` in Double on [−20, 20]: ≤ 1e-6 guaranteed by
 /// `TanhTests.testMaximumAbsoluteErrorOnMinus20To20` (measured 3.95e-7, at x ≈ −5.77, over
@@ -21,18 +22,18 @@ public enum Tanh {
         let x2 = clamped * clamped
         // Numerator: x · (α1 + α3 x² + … + α13 x¹²), Horner in x².
         var p = Float8(repeating: -2.76076847742355e-16)
-        p = p * x2 + Float8(repeating: 2.00018790482477e-13)
-        p = p * x2 + Float8(repeating: -8.60467152213735e-11)
-        p = p * x2 + Float8(repeating: 5.12229709037114e-08)
-        p = p * x2 + Float8(repeating: 1.48572235717979e-05)
-        p = p * x2 + Float8(repeating: 6.37261928875436e-04)
-        p = p * x2 + Float8(repeating: 4.89352455891786e-03)
+        p = fusedMultiplyAdd(p, x2, Float8(repeating: 2.00018790482477e-13))
+        p = fusedMultiplyAdd(p, x2, Float8(repeating: -8.60467152213735e-11))
+        p = fusedMultiplyAdd(p, x2, Float8(repeating: 5.12229709037114e-08))
+        p = fusedMultiplyAdd(p, x2, Float8(repeating: 1.48572235717979e-05))
+        p = fusedMultiplyAdd(p, x2, Float8(repeating: 6.37261928875436e-04))
+        p = fusedMultiplyAdd(p, x2, Float8(repeating: 4.89352455891786e-03))
         p = p * clamped
         // Denominator: β0 + β2 x² + β4 x⁴ + β6 x⁶.
         var q = Float8(repeating: 1.19825839466702e-06)
-        q = q * x2 + Float8(repeating: 1.18534705686654e-04)
-        q = q * x2 + Float8(repeating: 2.26843463243900e-03)
-        q = q * x2 + Float8(repeating: 4.89352518554385e-03)
+        q = fusedMultiplyAdd(q, x2, Float8(repeating: 1.18534705686654e-04))
+        q = fusedMultiplyAdd(q, x2, Float8(repeating: 2.26843463243900e-03))
+        q = fusedMultiplyAdd(q, x2, Float8(repeating: 4.89352518554385e-03))
         return p / q
     }
 
