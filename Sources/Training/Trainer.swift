@@ -72,6 +72,7 @@ public final class Trainer {
         self.evaluationPlant = evaluationPlant
         reward = PlantReward(plant)
         let S = plant.observationSize, A = plant.actionSize
+        if given != nil { try configuration.checkReplayFits(stateSize: S, actionSize: A) }
         let h = configuration.hyperparameters, p = configuration.policy
         var generator = Xoshiro256StarStar(seed: configuration.seed)
         let halfRange = Float(plant.largestActionHalfRange)

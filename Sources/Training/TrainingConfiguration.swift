@@ -483,15 +483,20 @@ extension TrainingConfiguration {
         if replayCapacity < hyperparameters.batchSize {
             throw ConfigurationError("\(display("replayCapacity", nil)) (\(replayCapacity)) must be at least \(display("hyperparameters.batchSize", "the batch size")) (\(hyperparameters.batchSize))")
         }
-        // The replay is allocated (and touched) in full when the run starts: refuse one this
-        // machine cannot hold rather than be killed for memory later.
         if let made = PlantRegistry.make(plant) {
-            let bytes = ReplayBuffer.bytes(capacity: replayCapacity, stateSize: made.observationSize, actionSize: made.actionSize)
-            let memory = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
-            if memory > 0 && Double(bytes) > 0.8 * memory {
-                throw ConfigurationError(String(format: "%@ (%d) needs %.1f GB for %@'s transitions; this machine has %.1f GB of memory",
-                                                display("replayCapacity", nil), replayCapacity, Double(bytes) / 1e9, plant, memory / 1e9))
-            }
+            try checkReplayFits(stateSize: made.observationSize, actionSize: made.actionSize, name: display("replayCapacity", nil))
+        }
+    }
+
+    /// The replay is allocated (and touched) in full when a run starts: refuses one that needs more
+    /// than 80 % of this machine's memory, rather than be killed for memory later. `name` is how
+    /// the error spells the field. (A plant known only by its HELLO is checked by `Trainer`.)
+    public func checkReplayFits(stateSize: Int, actionSize: Int, name: String = "replayCapacity") throws {
+        let bytes = ReplayBuffer.bytes(capacity: replayCapacity, stateSize: stateSize, actionSize: actionSize)
+        let memory = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+        if memory > 0 && Double(bytes) > 0.8 * memory {
+            throw ConfigurationError(String(format: "%@ (%d) needs %.1f GB for %@'s transitions; this machine has %.1f GB of memory",
+                                            name, replayCapacity, Double(bytes) / 1e9, plant, memory / 1e9))
         }
     }
 }

@@ -118,6 +118,24 @@ final class TrainerTests: XCTestCase {
     /// A partial configuration merges over the plant's defaults; a field that does not exist, a
     /// hyperparameter the algorithm does not use, a value of the wrong type and one out of
     /// range are refused with their names.
+    /// A replay larger than the machine's memory is refused before it is allocated, also for a
+    /// plant known only by its HELLO (sizes unknown until then).
+    func testReplayTooLargeForTheMachineIsRefused() throws {
+        let memory = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
+        // 40 observations and 10 actions: 372 bytes a transition; twice the machine's memory of them.
+        let capacity = Int(2 * memory / 372)
+        let board = WirePlant(helloName: "arm", observationSize: 40, actionSize: 10, physicalStateSize: 40, timeStep: 0.01,
+                              episodeLength: 1_000, actionLow: Array(repeating: -1, count: 10), actionHigh: Array(repeating: 1, count: 10))
+        var c = TrainingConfiguration.defaults(for: board.name)
+        c.replayCapacity = capacity
+        XCTAssertThrowsError(try Trainer(c, plant: board)) { error in
+            XCTAssertTrue("\(error)".contains("replayCapacity (\(capacity)) needs"), "\(error)")
+            XCTAssertTrue("\(error)".contains("GB for wire:arm's transitions; this machine has"), "\(error)")
+        }
+        c.replayCapacity = 1_000
+        XCTAssertNoThrow(try Trainer(c, plant: board))
+    }
+
     func testConfigurationLayersAndRefusals() throws {
         let c = try configuration("pendulum", hyperparameters: ["gamma": .double(0.9)], fields: ["steps": .int(300)])
         XCTAssertEqual(c.steps, 300)
