@@ -86,6 +86,13 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
         }
     }
 
+    /// Rows the policy network needs for one update: the minibatch, or for SAC-SVG(H) the
+    /// minibatch of every rollout step (`SACSVG.Hyperparameters.rolloutRows`).
+    public var policyRows: Int {
+        if case .sacSVG(let h) = self { return h.rolloutRows }
+        return batchSize
+    }
+
     /// Builds the agent, its networks drawn from `generator`. `actionLow`/`actionHigh` are the
     /// plant's actuator limits (the model sees saturated actions), `episodeLength` its longest episode.
     public func makeAgent(policy: GaussianPolicy, replay: ReplayBuffer, reward: any TaskReward, actionLow: [Float], actionHigh: [Float],

@@ -71,8 +71,11 @@ public final class DynamicsModel {
     }
 
     /// μ̂ for the first `batch` samples; read with `predictedChange(sample:dimension:)`.
-    public func forward(batch: Int) {
-        for net in networks { net.forward(batch: batch) }
+    public func forward(batch: Int) { forward(batch: batch, from: 0) }
+
+    /// μ̂ for samples `first ..< first + batch` only; the other rows keep their activations.
+    public func forward(batch: Int, from first: Int) {
+        for net in networks { net.forward(batch: batch, from: first) }
     }
 
     @inline(__always) public func predictedChange(sample b: Int, dimension i: Int) -> Float {
@@ -135,13 +138,20 @@ public final class DynamicsModel {
     /// cotangent of sample b's predicted change at `cotangent + b * cotangentStride`.
     /// Result in `inputGradient` rows (stride `inputStride`). No parameter gradients.
     public func vectorJacobianProduct(batch: Int, cotangent: UnsafePointer<Float>, cotangentStride: Int) {
+        vectorJacobianProduct(batch: batch, from: 0, cotangent: cotangent, cotangentStride: cotangentStride)
+    }
+
+    /// The VJP for samples `first ..< first + batch` of the last `forward` that covered them,
+    /// the cotangent of sample `first + b` at `cotangent + b * cotangentStride`; the result of
+    /// sample `first + b` in `inputGradient` row b.
+    public func vectorJacobianProduct(batch: Int, from first: Int, cotangent: UnsafePointer<Float>, cotangentStride: Int) {
         inputGradient.zero()
         for i in 0..<stateSize {
             let net = networks[i]
-            for b in 0..<batch { net.outputGradient(sample: b)[0] = cotangent[b * cotangentStride + i] }
-            net.backward(batch: batch, parameterGradients: .skip, inputGradient: true)
+            for b in 0..<batch { net.outputGradient(sample: first + b)[0] = cotangent[b * cotangentStride + i] }
+            net.backward(batch: batch, from: first, parameterGradients: .skip, inputGradient: true)
             for b in 0..<batch {
-                let g = net.inputGradient(sample: b)
+                let g = net.inputGradient(sample: first + b)
                 let row = inputGradient.base + b * inputStride
                 for j in 0..<(stateSize + actionSize) { row[j] += g[j] }
             }

@@ -69,6 +69,9 @@ public final class SACSVG: Agent {
         /// Scale of the critics' outputs, about the magnitude of the returns (`QFunction.outputScale`).
         public var valueScale: Float = 100
         public init() {}
+        /// Rows the policy network must hold: the actor step keeps its activations of every
+        /// rollout step, (H + 1) minibatches, for the backward sweep.
+        public var rolloutRows: Int { (horizon + 1) * batchSize }
     }
 
     public let algorithm = Algorithm.sacSVG
@@ -120,12 +123,14 @@ public final class SACSVG: Agent {
     public init(policy: GaussianPolicy, replay: ReplayBuffer, reward: any TaskReward, actionLow: [Float], actionHigh: [Float],
                 hyperparameters h: Hyperparameters, generator: inout Xoshiro256StarStar) {
         precondition(policy.squashesSamples, "SAC-SVG(H) needs a policy that squashes its samples")
+        precondition(policy.mean.maxBatch >= h.rolloutRows,
+                     "SAC-SVG(\(h.horizon)) keeps the policy's rows of every rollout step: it needs \(h.rolloutRows), has \(policy.mean.maxBatch)")
         self.policy = policy
         self.replay = replay
         self.reward = reward
         hyperparameters = h
         let n = h.batchSize, S = replay.stateSize, A = replay.actionSize, T = h.horizon + 1
-        model = DynamicsModel(stateSize: S, actionSize: A, hidden: h.modelHidden, maxBatch: max(n, h.modelBatchSize),
+        model = DynamicsModel(stateSize: S, actionSize: A, hidden: h.modelHidden, maxBatch: max(max(h.horizon, 1) * n, h.modelBatchSize),
                               learningRate: h.modelLearningRate, actionLow: actionLow, actionHigh: actionHigh, generator: &generator)
         func critic() -> QFunction {
             let q = QFunction(stateSize: S, actionSize: A, hidden: h.valueHidden, maxBatch: n, learningRate: h.valueLearningRate,
@@ -236,20 +241,20 @@ public final class SACSVG: Agent {
     /// (rows of A), the noise into `noiseOut` and u into `uOut` when given; returns nothing,
     /// writes log π(a|s) per row into `logOut`.
     @inline(__always)
-    func sampleActions(batch n: Int, into a: UnsafeMutablePointer<Float>, logOut: UnsafeMutablePointer<Float>,
+    func sampleActions(batch n: Int, from first: Int = 0, into a: UnsafeMutablePointer<Float>, logOut: UnsafeMutablePointer<Float>,
                        noiseOut: UnsafeMutablePointer<Float>?, uOut: UnsafeMutablePointer<Float>?, drawNoise: Bool) {
         let A = policy.actionSize, c = policy.actionCenter!, half = policy.actionHalfRange!
         for b in 0..<n {
             var logDensity: Float = 0
-            let mu = policy.meanRow(b)
+            let mu = policy.meanRow(first + b)
             for i in 0..<A {
                 let eta: Float
                 if drawNoise { eta = Float(generator.nextGaussian()); noiseOut?[b * A + i] = eta } else { eta = noiseOut![b * A + i] }
-                let u = mu[i] + policy.sampleStd(b, i) * eta
+                let u = mu[i] + policy.sampleStd(first + b, i) * eta
                 let t = Tanh.value(u)
                 uOut?[b * A + i] = u
                 a[b * A + i] = c[i] + half[i] * t
-                logDensity += GaussianPolicy.logDensity(eta: eta, logStd: policy.sampleLogStd(b, i))
+                logDensity += GaussianPolicy.logDensity(eta: eta, logStd: policy.sampleLogStd(first + b, i))
                     - GaussianPolicy.logSquashSlope(tanh: t, halfRange: half[i])
             }
             logOut[b] = logDensity
@@ -299,19 +304,19 @@ public final class SACSVG: Agent {
         var total: Float = 0
         var weight: Float = 1
         for t in 0...H {
-            policy.forwardMean(states: stateRow(t, 0), stride: S, batch: n)
-            sampleActions(batch: n, into: actions.base + t * n * A, logOut: logProbabilities.base + t * n,
+            policy.forwardMean(states: stateRow(t, 0), stride: S, batch: n, from: t * n)
+            sampleActions(batch: n, from: t * n, into: actions.base + t * n * A, logOut: logProbabilities.base + t * n,
                           noiseOut: noise.base + t * n * A, uOut: preSquash.base + t * n * A, drawNoise: drawNoise)
             if t < H {
                 for b in 0..<n {
                     let r = rewardScratch.value(reward, s: UnsafeBufferPointer(start: stateRow(t, b), count: S),
                                                 a: UnsafeBufferPointer(start: actionRow(t, b), count: A))
                     total += weight * (Float(r) - alpha * logProbabilities[t * n + b])
-                    model.setInput(sample: b, state: stateRow(t, b), action: actionRow(t, b))
+                    model.setInput(sample: t * n + b, state: stateRow(t, b), action: actionRow(t, b))
                 }
-                model.forward(batch: n)
+                model.forward(batch: n, from: t * n)
                 for b in 0..<n {
-                    for i in 0..<S { stateRow(t + 1, b)[i] = stateRow(t, b)[i] + model.predictedChange(sample: b, dimension: i) }
+                    for i in 0..<S { stateRow(t + 1, b)[i] = stateRow(t, b)[i] + model.predictedChange(sample: t * n + b, dimension: i) }
                 }
             } else {
                 let (q1, q2) = critics
@@ -367,12 +372,8 @@ public final class SACSVG: Agent {
             } else {
                 // s_{t+1} = s_t + μ̂(s_t, a_t): the cotangent of s_{t+1} passes to s_t as is and through μ̂.
                 let next = stateCotangents.base + (t + 1) * n * S
-                // The model's activations are the rollout's at t = H − 1 (its last forward); earlier t run it again.
-                if t < H - 1 {
-                    for b in 0..<n { model.setInput(sample: b, state: stateRow(t, b), action: actionRow(t, b)) }
-                    model.forward(batch: n)
-                }
-                model.vectorJacobianProduct(batch: n, cotangent: next, cotangentStride: S)
+                // Through the model's activations of step t, kept from the rollout (rows t·n ..< (t + 1)·n).
+                model.vectorJacobianProduct(batch: n, from: t * n, cotangent: next, cotangentStride: S)
                 for b in 0..<n {
                     let vjp = model.inputGradient.base + b * model.inputStride
                     rewardScratch.gradient(reward, s: UnsafeBufferPointer(start: stateRow(t, b), count: S),
@@ -385,24 +386,24 @@ public final class SACSVG: Agent {
                 }
             }
             // Through the squash and the re-parameterisation to the policy's outputs at s_t (its
-            // activations are the rollout's at t = H, its last forward; earlier t run it again).
-            if t < H { policy.forwardMean(states: stateRow(t, 0), stride: S, batch: n) }
+            // activations of step t are kept from the rollout, rows t·n ..< (t + 1)·n).
+            let rows = t * n
             for b in 0..<n {
                 for i in 0..<A {
                     let k = (t * n + b) * A + i
                     let tanhU = Tanh.value(preSquash[k])
                     // J ∋ −wα log π, and ∂ log π/∂u = 2 tanh u (the squash's log-slope), ∂ log π/∂ log σ = −1.
                     let dU = actionCotangents[b * A + i] * half[i] * (1 - tanhU * tanhU) - weight * alpha * 2 * tanhU
-                    let dLogStd = dU * policy.sampleStd(b, i) * noise[k] + weight * alpha
-                    policy.setMeanCotangent(sample: b, dimension: i, -dU * scale)
-                    policy.addLogStdGradient(sample: b, dimension: i, -dLogStd * scale)
+                    let dLogStd = dU * policy.sampleStd(rows + b, i) * noise[k] + weight * alpha
+                    policy.setMeanCotangent(sample: rows + b, dimension: i, -dU * scale)
+                    policy.addLogStdGradient(sample: rows + b, dimension: i, -dLogStd * scale)
                 }
             }
-            policy.mean.backward(batch: n, parameterGradients: t == H ? .overwrite : .accumulate, inputGradient: t > 0)
+            policy.mean.backward(batch: n, from: rows, parameterGradients: t == H ? .overwrite : .accumulate, inputGradient: t > 0)
             if t > 0 {
                 // The policy's input VJP, in loss units: back to objective units.
                 for b in 0..<n {
-                    let gin = policy.mean.inputGradient(sample: b)
+                    let gin = policy.mean.inputGradient(sample: rows + b)
                     for i in 0..<S { g[b * S + i] -= gin[i] / scale }
                 }
             }

@@ -137,13 +137,19 @@ public final class MLP {
     public var parameterOverride: UnsafePointer<Float>?
 
     /// Runs the first `batch` samples' inputs through the network. Real-time safe.
-    public func forward(batch: Int) {
-        precondition(batch > 0 && batch <= maxBatch, "MLP.forward: batch \(batch) outside 1...\(maxBatch)")
+    public func forward(batch: Int) { forward(batch: batch, from: 0) }
+
+    /// Runs samples `first ..< first + batch` through the network, leaving every other row's
+    /// activations as they were (so several batches can be kept for one backward pass each).
+    /// Real-time safe.
+    public func forward(batch: Int, from first: Int) {
+        precondition(batch > 0 && first >= 0 && first + batch <= maxBatch,
+                     "MLP.forward: rows \(first)..<\(first + batch) outside 0..<\(maxBatch)")
         let p = parameterOverride ?? UnsafePointer(parameters.base)
         let hiddenLayers = layers.count - 1
         for l in 0..<layers.count {
-            let y = activations[l + 1].base
-            layers[l].forward(parameters: p, batch: batch, x: activations[l].base, inputStride: strides[l], y: y)
+            let y = activations[l + 1].base + first * strides[l + 1]
+            layers[l].forward(parameters: p, batch: batch, x: activations[l].base + first * strides[l], inputStride: strides[l], y: y)
             if l < hiddenLayers { Tanh.apply(y, count: batch * strides[l + 1]) }
         }
     }
@@ -153,25 +159,34 @@ public final class MLP {
     /// gradients as `mode` says and, if `inputGradient`, the VJP with respect to the inputs.
     /// Real-time safe.
     public func backward(batch: Int, parameterGradients mode: GradientMode, inputGradient: Bool) {
-        precondition(batch > 0 && batch <= maxBatch, "MLP.backward: batch \(batch) outside 1...\(maxBatch)")
+        backward(batch: batch, from: 0, parameterGradients: mode, inputGradient: inputGradient)
+    }
+
+    /// `backward` for samples `first ..< first + batch`, through their activations of the last
+    /// `forward` that covered them; their output cotangents are written through
+    /// `outputGradient(sample:)` at the same rows. Real-time safe.
+    public func backward(batch: Int, from first: Int, parameterGradients mode: GradientMode, inputGradient: Bool) {
+        precondition(batch > 0 && first >= 0 && first + batch <= maxBatch,
+                     "MLP.backward: rows \(first)..<\(first + batch) outside 0..<\(maxBatch)")
         let p = UnsafePointer(parameters.base)
         let g = gradients.base
         var l = layers.count - 1
         while l >= 0 {
             let layer = layers[l]
-            let dy = cotangents[l + 1].base
+            let dy = cotangents[l + 1].base + first * strides[l + 1]
+            let x = activations[l].base + first * strides[l]
             if l < layers.count - 1 {
                 // Through tanh: dL/dz = dL/dy ⊙ (1 − y²).
-                Tanh.multiplyByDerivative(dy, outputs: activations[l + 1].base, count: batch * strides[l + 1])
+                Tanh.multiplyByDerivative(dy, outputs: activations[l + 1].base + first * strides[l + 1], count: batch * strides[l + 1])
             }
             if mode != .skip {
                 layer.accumulateParameterGradients(
-                    gradients: g, batch: batch, x: activations[l].base, inputStride: strides[l],
+                    gradients: g, batch: batch, x: x, inputStride: strides[l],
                     dy: dy, accumulate: mode == .accumulate)
             }
             if l > 0 || inputGradient {
                 layer.inputGradient(
-                    parameters: p, batch: batch, dy: dy, dx: cotangents[l].base, inputStride: strides[l],
+                    parameters: p, batch: batch, dy: dy, dx: cotangents[l].base + first * strides[l], inputStride: strides[l],
                     scratch: weightScratch.base)
             }
             l -= 1

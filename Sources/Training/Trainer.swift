@@ -80,7 +80,7 @@ public final class Trainer {
         // With squashed samples σ is in units of u (a = c + h tanh u), so its fractions are not scaled.
         let stdUnit = p.squashSamples ? 1 : halfRange
         let bounded = p.squashMean || p.squashSamples
-        policy = GaussianPolicy(observationSize: S, actionSize: A, hidden: p.hidden, maxBatch: max(h.batchSize, plant.episodeLength),
+        policy = GaussianPolicy(observationSize: S, actionSize: A, hidden: p.hidden, maxBatch: max(h.policyRows, plant.episodeLength),
                                 initialStd: p.initialStdFraction * stdUnit, learningRate: h.policyLearningRate,
                                 actionLow: bounded ? low : nil, actionHigh: bounded ? high : nil,
                                 stateDependentStd: p.stateDependentStd, squashSamples: p.squashSamples, generator: &generator)
