@@ -134,6 +134,33 @@ final class MLPGradientTests: XCTestCase {
         }
     }
 
+    /// A row window (`forward(batch:from:)`, `backward(batch:from:…)`) computes what the same
+    /// samples give at rows 0..<batch, and leaves the other rows' activations alone.
+    func testRowWindowsMatchTheSameSamplesAtRowZero() {
+        var rng = Xoshiro256StarStar(seed: 91)
+        let a = MLP(layerSizes: [5, 13, 37, 3], maxBatch: 12), b = MLP(layerSizes: [5, 13, 37, 3], maxBatch: 5)
+        a.initializeParameters(using: &rng)
+        b.copyParameters(from: a)
+        for s in 0..<12 { for i in 0..<5 { a.input(sample: s)[i] = rng.nextUniform(-2, 2) } }
+        a.forward(batch: 12)
+        let before = (0..<4).map { Array(a.output(sample: $0)) }
+        for s in 0..<5 {
+            for i in 0..<5 { b.input(sample: s)[i] = a.input(sample: 7 + s)[i] }
+            for i in 0..<3 { let g = rng.nextUniform(-1, 1); a.outputGradient(sample: 7 + s)[i] = g; b.outputGradient(sample: s)[i] = g }
+        }
+        a.forward(batch: 5, from: 7)
+        b.forward(batch: 5)
+        a.backward(batch: 5, from: 7, parameterGradients: .overwrite, inputGradient: true)
+        b.backward(batch: 5, parameterGradients: .overwrite, inputGradient: true)
+        for s in 0..<5 {
+            XCTAssertEqual(Array(a.output(sample: 7 + s)), Array(b.output(sample: s)))
+            XCTAssertEqual(Array(a.inputGradient(sample: 7 + s)), Array(b.inputGradient(sample: s)))
+        }
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: a.gradients.base, count: a.gradients.count)),
+                       Array(UnsafeBufferPointer(start: b.gradients.base, count: b.gradients.count)))
+        XCTAssertEqual((0..<4).map { Array(a.output(sample: $0)) }, before, "rows outside the window changed")
+    }
+
     func testAccumulateAddsAndSkipLeavesGradientsAlone() {
         let c = Case(sizes: [5, 13, 37, 3], batch: 6)
         let (net, _, _, _) = prepare(c, seed: 7)
