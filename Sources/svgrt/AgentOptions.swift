@@ -14,7 +14,7 @@ struct AgentOptions: ParsableArguments {
     var config: String?
 
     @Option(help: "Discount γ.") var gamma: Float?
-    @Option(help: "Minibatch size.") var batchSize: Int?
+    @Option(help: "Minibatch size (1 to 4,096).") var batchSize: Int?
     @Option(help: "Learning rate of every network the algorithm has.") var learningRate: Float?
     @Option(help: "Policy learning rate.") var policyLearningRate: Float?
     @Option(help: "Critic learning rate.") var valueLearningRate: Float?
@@ -42,7 +42,7 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "sac-svg: final target entropy (default −dim A).") var finalTargetEntropy: Float?
     @Option(help: "sac-svg: exponent of the target entropy's decay (0: constant).") var targetEntropyDecay: Float?
     @Option(help: "sac-svg: updates over which the target entropy decays.") var targetEntropySteps: Int?
-    @Option(help: "sac-svg: sequences per model step.") var modelBatchSize: Int?
+    @Option(help: "sac-svg: sequences per model step (1 to 4,096).") var modelBatchSize: Int?
     @Option(help: "Model steps per update.") var modelSteps: Int?
     @Option(help: "sac-svg: updates with plain SAC actor steps before the model expansion starts.") var modelFreeUpdates: Int?
 

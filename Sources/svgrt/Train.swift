@@ -28,7 +28,7 @@ struct Train: ParsableCommand {
     @Option(help: "Episodes per evaluation (seeded resets; the pendulum always uses its 10 reference starts).")
     var evaluationEpisodes: Int?
 
-    @Option(help: "Transitions the replay holds (the oldest are overwritten); at least the batch size. Fixed for a run: a resumed run keeps its own.")
+    @Option(help: "Transitions the replay holds (the oldest are overwritten); at least the batch size, and refused when it would need more than 80 % of the machine's memory. Fixed for a run: a resumed run keeps its own.")
     var replayCapacity: Int?
 
     @Option(help: "Train under an actuator gain (1 nominal, 0.6 a weak motor), as firmware-sim's --actuator-gain.")
