@@ -195,6 +195,15 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
                 h["targetEntropyDecay"] = .double(32)
                 h["targetEntropySteps"] = .int(200_000)
             }
+            // Walker2d-v5: the official code's schedule for this task (its poplin_walker2d config:
+            // H̄ from −2 to −16 as (1 − t/T)^(1/64) over 200k updates, so ≈ −2 until near the end),
+            // with the whole run in the replay (3 seeds: docs/results/matrix.md, Walker2d-v5).
+            if name == "Walker2d-v5" {
+                h["initialTargetEntropy"] = .double(-2)
+                h["finalTargetEntropy"] = .double(-16)
+                h["targetEntropyDecay"] = .double(0.015625)
+                h["targetEntropySteps"] = .int(200_000)
+            }
             return h
         default:
             return [:]
@@ -233,8 +242,9 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             // 1,000-step episodes: fewer, rarer evaluations.
             c.evaluationInterval = 5_000
             c.evaluationEpisodes = 5
-            // Hopper-v5 keeps its whole run in the replay, as the official code (with its entropy schedule).
-            if name == "Hopper-v5" { c.replayCapacity = 1_000_000 }
+            // Hopper-v5 and Walker2d-v5 keep their whole run in the replay, as the official code
+            // (with their entropy schedules).
+            if name == "Hopper-v5" || name == "Walker2d-v5" { c.replayCapacity = 1_000_000 }
         default:
             break
         }

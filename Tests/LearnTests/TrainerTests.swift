@@ -177,6 +177,11 @@ final class TrainerTests: XCTestCase {
         XCTAssertEqual([hopper.initialTargetEntropy, hopper.finalTargetEntropy], [1, 0], "the official schedule for Hopper")
         XCTAssertEqual(hopper.targetEntropyDecay, 32)
         XCTAssertEqual(try configuration("Hopper-v5").replayCapacity, 1_000_000)
+        guard case .sacSVG(let walker) = try configuration("Walker2d-v5").hyperparameters else { return XCTFail() }
+        XCTAssertEqual([walker.initialTargetEntropy, walker.finalTargetEntropy], [-2, -16], "the official schedule for Walker2d")
+        XCTAssertEqual(walker.targetEntropyDecay, 0.015625)
+        XCTAssertEqual(walker.horizon, 2)
+        XCTAssertEqual(try configuration("Walker2d-v5").replayCapacity, 1_000_000)
         XCTAssertEqual(cheetah.initialTargetEntropy, nil, "−dim A elsewhere")
         XCTAssertEqual(try configuration("HalfCheetah-v5").replayCapacity, 100_000)
         XCTAssertEqual(h0.preSquashPenalty, 0)
