@@ -71,10 +71,8 @@ public final class DynamicsModel {
     }
 
     /// μ̂ for the first `batch` samples; read with `predictedChange(sample:dimension:)`.
-    public func forward(batch: Int) { forward(batch: batch, from: 0) }
-
-    /// μ̂ for samples `first ..< first + batch` only; the other rows keep their activations.
-    public func forward(batch: Int, from first: Int) {
+    /// With `first`, samples `first ..< first + batch` only; the other rows keep their activations.
+    public func forward(batch: Int, from first: Int = 0) {
         for net in networks { net.forward(batch: batch, from: first) }
     }
 
@@ -137,14 +135,10 @@ public final class DynamicsModel {
     /// The VJP v · (μ̂_s, μ̂_a) for the first `batch` samples of the last `forward`, with the
     /// cotangent of sample b's predicted change at `cotangent + b * cotangentStride`.
     /// Result in `inputGradient` rows (stride `inputStride`). No parameter gradients.
-    public func vectorJacobianProduct(batch: Int, cotangent: UnsafePointer<Float>, cotangentStride: Int) {
-        vectorJacobianProduct(batch: batch, from: 0, cotangent: cotangent, cotangentStride: cotangentStride)
-    }
-
-    /// The VJP for samples `first ..< first + batch` of the last `forward` that covered them,
-    /// the cotangent of sample `first + b` at `cotangent + b * cotangentStride`; the result of
-    /// sample `first + b` in `inputGradient` row b.
-    public func vectorJacobianProduct(batch: Int, from first: Int, cotangent: UnsafePointer<Float>, cotangentStride: Int) {
+    /// With `first`, samples `first ..< first + batch` of the last `forward` that covered them:
+    /// the cotangent of sample `first + b` at `cotangent + b * cotangentStride`, its result in
+    /// `inputGradient` row b.
+    public func vectorJacobianProduct(batch: Int, from first: Int = 0, cotangent: UnsafePointer<Float>, cotangentStride: Int) {
         inputGradient.zero()
         for i in 0..<stateSize {
             let net = networks[i]

@@ -123,12 +123,9 @@ public final class GaussianPolicy {
 
     /// Runs the network on the first `batch` rows of `mean.input` and fills `means`, `meanSlopes`,
     /// `logStds` and `logStdSlopes`; with a σ head, zeroes its output cotangents (ready for
-    /// `addLogStdGradient`). Real-time safe.
-    public func forwardMean(batch: Int) { forwardMean(batch: batch, from: 0) }
-
-    /// `forwardMean` for rows `first ..< first + batch` only (of `mean.input` and of every
-    /// per-row buffer); the other rows keep what they held. Real-time safe.
-    public func forwardMean(batch: Int, from first: Int) {
+    /// `addLogStdGradient`). With `first`, rows `first ..< first + batch` only (of `mean.input`
+    /// and of every per-row buffer); the other rows keep what they held. Real-time safe.
+    public func forwardMean(batch: Int, from first: Int = 0) {
         mean.forward(batch: batch, from: first)
         for b in first..<(first + batch) {
             let z = mean.output(sample: b)
@@ -158,13 +155,9 @@ public final class GaussianPolicy {
     }
 
     /// `forwardMean` at `batch` states: row b is the first `observationSize` floats at
-    /// `states + b * stride` (a `TransitionColumns` column has stride `stateSize`). Real-time safe.
-    public func forwardMean(states: UnsafePointer<Float>, stride: Int, batch: Int) {
-        forwardMean(states: states, stride: stride, batch: batch, from: 0)
-    }
-
-    /// `forwardMean(states:stride:batch:)` into rows `first ..< first + batch`. Real-time safe.
-    public func forwardMean(states: UnsafePointer<Float>, stride: Int, batch: Int, from first: Int) {
+    /// `states + b * stride` (a `TransitionColumns` column has stride `stateSize`), written into
+    /// rows `first ..< first + batch`. Real-time safe.
+    public func forwardMean(states: UnsafePointer<Float>, stride: Int, batch: Int, from first: Int = 0) {
         for b in 0..<batch {
             let row = mean.input(sample: first + b)
             for i in 0..<observationSize { row[i] = states[b * stride + i] }

@@ -136,13 +136,10 @@ public final class MLP {
     /// block valid and unchanged while it is set.
     public var parameterOverride: UnsafePointer<Float>?
 
-    /// Runs the first `batch` samples' inputs through the network. Real-time safe.
-    public func forward(batch: Int) { forward(batch: batch, from: 0) }
-
-    /// Runs samples `first ..< first + batch` through the network, leaving every other row's
-    /// activations as they were (so several batches can be kept for one backward pass each).
-    /// Real-time safe.
-    public func forward(batch: Int, from first: Int) {
+    /// Runs samples `first ..< first + batch` (the first `batch` by default) through the network,
+    /// leaving every other row's activations as they were (so several batches can be kept for
+    /// one backward pass each). Real-time safe.
+    public func forward(batch: Int, from first: Int = 0) {
         precondition(batch > 0 && first >= 0 && first + batch <= maxBatch,
                      "MLP.forward: rows \(first)..<\(first + batch) outside 0..<\(maxBatch)")
         let p = parameterOverride ?? UnsafePointer(parameters.base)
@@ -158,14 +155,9 @@ public final class MLP {
     /// `outputGradient(sample:)`) through the last `forward(batch:)`. Computes the parameter
     /// gradients as `mode` says and, if `inputGradient`, the VJP with respect to the inputs.
     /// Real-time safe.
-    public func backward(batch: Int, parameterGradients mode: GradientMode, inputGradient: Bool) {
-        backward(batch: batch, from: 0, parameterGradients: mode, inputGradient: inputGradient)
-    }
-
-    /// `backward` for samples `first ..< first + batch`, through their activations of the last
-    /// `forward` that covered them; their output cotangents are written through
-    /// `outputGradient(sample:)` at the same rows. Real-time safe.
-    public func backward(batch: Int, from first: Int, parameterGradients mode: GradientMode, inputGradient: Bool) {
+    /// With `first`, samples `first ..< first + batch`, through their activations of the last
+    /// `forward` that covered them, their output cotangents written at the same rows.
+    public func backward(batch: Int, from first: Int = 0, parameterGradients mode: GradientMode, inputGradient: Bool) {
         precondition(batch > 0 && first >= 0 && first + batch <= maxBatch,
                      "MLP.backward: rows \(first)..<\(first + batch) outside 0..<\(maxBatch)")
         let p = UnsafePointer(parameters.base)

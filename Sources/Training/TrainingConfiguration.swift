@@ -188,20 +188,16 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             if name == "HalfCheetah-v5" { h["horizon"] = .int(0) }
             // Hopper-v5: the official code's target-entropy schedule for this task (its poplin_hopper
             // config: H̄ from 1 to 0 as (1 − t/T)^32 over 200k updates), with the whole run in the
-            // replay (2 seeds: docs/results/matrix.md, Hopper-v5).
-            if name == "Hopper-v5" {
-                h["initialTargetEntropy"] = .double(1)
-                h["finalTargetEntropy"] = .double(0)
-                h["targetEntropyDecay"] = .double(32)
-                h["targetEntropySteps"] = .int(200_000)
-            }
+            // replay (3 seeds: docs/results/matrix.md, Hopper-v5).
             // Walker2d-v5: the official code's schedule for this task (its poplin_walker2d config:
             // H̄ from −2 to −16 as (1 − t/T)^(1/64) over 200k updates, so ≈ −2 until near the end),
             // with the whole run in the replay (3 seeds: docs/results/matrix.md, Walker2d-v5).
-            if name == "Walker2d-v5" {
-                h["initialTargetEntropy"] = .double(-2)
-                h["finalTargetEntropy"] = .double(-16)
-                h["targetEntropyDecay"] = .double(0.015625)
+            let schedules: [String: (initial: Double, final: Double, decay: Double)] =
+                ["Hopper-v5": (1, 0, 32), "Walker2d-v5": (-2, -16, 0.015625)]
+            if let s = schedules[name] {
+                h["initialTargetEntropy"] = .double(s.initial)
+                h["finalTargetEntropy"] = .double(s.final)
+                h["targetEntropyDecay"] = .double(s.decay)
                 h["targetEntropySteps"] = .int(200_000)
             }
             return h
@@ -487,13 +483,14 @@ extension TrainingConfiguration {
         if reward.source == "learned" && reward.scale <= 0 {
             throw ConfigurationError("\(display("reward.scale", nil)) must be positive")
         }
-        if conditions.weakActuator >= 0, let made = PlantRegistry.make(plant), conditions.weakActuator >= made.actionSize {
+        let made = PlantRegistry.make(plant)
+        if conditions.weakActuator >= 0, let made, conditions.weakActuator >= made.actionSize {
             throw ConfigurationError("\(display("conditions.weakActuator", nil)) must name one of \(plant)'s \(made.actionSize) actuators (0 to \(made.actionSize - 1)) or be -1 (got \(conditions.weakActuator))")
         }
         if replayCapacity < hyperparameters.batchSize {
             throw ConfigurationError("\(display("replayCapacity", nil)) (\(replayCapacity)) must be at least \(display("hyperparameters.batchSize", "the batch size")) (\(hyperparameters.batchSize))")
         }
-        if let made = PlantRegistry.make(plant) {
+        if let made {
             try checkReplayFits(stateSize: made.observationSize, actionSize: made.actionSize, name: display("replayCapacity", nil))
         }
     }
