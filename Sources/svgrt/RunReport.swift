@@ -108,6 +108,7 @@ struct RunReport {
         var md = "# svgrt run: \(plant.name), \(Int(rate)) Hz, \(String(format: "%.0f", elapsed)) s\n\n"
         md += "![learning curve](learning-curve.svg)\n\n"
         md += "| | |\n|---|---|\n"
+        md += "| build | \(BuildInfo.line) |\n"
         md += "| control thread | \(control.setupReport) |\n"
         md += "| cycles | \(control.cycles), SENSE timeouts \(control.senseTimeouts), safe actions \(control.safeActions) |\n"
         md += "| deadline misses | \(control.platformMisses) from the platform (late wakeup, late SENSE, slow sendto), \(control.overrunMisses) from the controller's own work |\n"

@@ -87,6 +87,7 @@ struct TrainReport {
         try SVGChart.lines(title: "\(c.plant): \(c.algorithm.rawValue), seed \(c.seed)", xLabel: "environment steps", yLabel: "return",
                            series: series).write(toFile: output + "/learning-curve.svg", atomically: true, encoding: .utf8)
         var md = "# svgrt train: \(c.plant), \(c.algorithm.rawValue), seed \(c.seed)\n\n![learning curve](learning-curve.svg)\n\n| | |\n|---|---|\n"
+        md += "| build | \(BuildInfo.line) |\n"
         md += "| budget | \(c.steps) environment steps; this invocation \(steps) in \(String(format: "%.1f", seconds)) s "
             + "(\(String(format: "%.3f", seconds * 1000 / Double(max(steps, 1)))) ms per step including updates) |\n"
         if let last = curve.evaluations.last {

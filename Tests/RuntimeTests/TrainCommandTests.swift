@@ -127,8 +127,26 @@ final class TrainCommandTests: XCTestCase {
         let report = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         XCTAssertTrue(report.contains("| yardstick: finite-horizon LQR that knows the plant | -0.1 |"), report)
         XCTAssertTrue(report.contains("hand and ball within 0.1 m"), report)
+        XCTAssertTrue(report.contains("| build | svgrt "), "the report does not name its build")
         let chart = try String(contentsOfFile: out + "/learning-curve.svg", encoding: .utf8)
         XCTAssertTrue(chart.contains("hand parked on its target, ball ignored"), "the chart lacks the yardstick")
+    }
+
+    /// `svgrt --version` names the release, the architecture, the build, the wire protocol and
+    /// checkpoint format versions, and whether MuJoCo was found, in one line.
+    func testVersionNamesTheBuildAndItsFormats() throws {
+        let r = try svgrt(["--version"])
+        XCTAssertEqual(r.status, 0, r.output)
+        let lines = r.output.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, r.output)
+        let line = String(lines.first ?? "")
+        XCTAssertTrue(line.hasPrefix("svgrt 0."), line)
+        #if arch(x86_64)
+        XCTAssertTrue(line.contains("(x86_64, "), line)
+        #endif
+        XCTAssertTrue(line.contains("release;") || line.contains("debug;"), line)
+        XCTAssertTrue(line.contains("wire protocol 1, checkpoint format 1;"), line)
+        XCTAssertTrue(line.contains("MuJoCo") , line)
     }
 
     /// A new run into a folder that holds another run moves that run to FOLDER.1 (then .2, …)
