@@ -47,7 +47,13 @@ public final class FirmwareProcess: @unchecked Sendable {
             if !process.isRunning { break }
             usleep(10_000)
         }
+        // It exited (or is stopped here): its last words may still be in the pipe, not yet
+        // seen by the handler, so read the pipe to its end before quoting them.
         if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        stderr.fileHandleForReading.readabilityHandler = nil
+        let rest = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        lock.lock(); output += rest; lock.unlock()
         let lines = log.split(separator: "\n")
         throw FirmwareLaunchError(description: "firmware-sim did not start: \(lines.first { $0.hasPrefix("Error:") } ?? lines.last ?? "no output within 10 s")")
     }
