@@ -15,7 +15,8 @@ struct FirmwareSim: ParsableCommand {
             Real-time mode steps the plant on its own fixed-rate tick with zero-order hold of the last ACT;
             lockstep mode steps once per ACT, for training over the wire as fast as the link goes.
             Protocol: docs/protocol.md. Stop with Ctrl-C: a summary of counters is printed on exit.
-            """)
+            """,
+        version: "firmware-sim \(Release.number) (\(Release.architecture), \(Release.configuration); wire protocol \(Frame.version); \(MuJoCoLibrary.summary))")
 
     @Option(help: "Plant to serve: \(PlantRegistry.names.joined(separator: ", ")).")
     var plant = "pendulum"

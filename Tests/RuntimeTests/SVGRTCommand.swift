@@ -1,11 +1,11 @@
 import FirmwareLauncher
 import Foundation
 
-/// Runs the `svgrt` built next to the tests with `arguments` to completion; returns its exit
+/// Runs `program` (default svgrt) built next to the tests with `arguments` to completion; returns its exit
 /// status and its standard output and error together.
-func svgrt(_ arguments: [String]) throws -> (status: Int32, output: String) {
+func svgrt(_ arguments: [String], program: String = "svgrt") throws -> (status: Int32, output: String) {
     let process = Process()
-    process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
+    process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent(program)
     process.arguments = arguments
     let output = Pipe()
     process.standardOutput = output

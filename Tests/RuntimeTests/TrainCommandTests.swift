@@ -147,6 +147,12 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(line.contains("release;") || line.contains("debug;"), line)
         XCTAssertTrue(line.contains("wire protocol 1, checkpoint format 1;"), line)
         XCTAssertTrue(line.contains("MuJoCo") , line)
+        // firmware-sim names the same release and wire protocol.
+        let firmware = try svgrt(["--version"], program: "firmware-sim")
+        XCTAssertEqual(firmware.status, 0, firmware.output)
+        let release = line.split(separator: " ")[1]
+        XCTAssertTrue(firmware.output.hasPrefix("firmware-sim \(release) ("), firmware.output)
+        XCTAssertTrue(firmware.output.contains("wire protocol 1;"), firmware.output)
     }
 
     /// A new run into a folder that holds another run moves that run to FOLDER.1 (then .2, …)

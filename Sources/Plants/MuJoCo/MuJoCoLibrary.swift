@@ -16,6 +16,14 @@ public enum MuJoCoLibrary {
     /// The loaded library's version ("4.0.0"), or why there is none.
     public static let status: Result<String, PlantUnavailable> = open()
 
+    /// "MuJoCo 4.0.0", or "no MuJoCo" when none was found (the MuJoCo plants are then unavailable).
+    public static var summary: String {
+        switch status {
+        case .success(let version): return "MuJoCo \(version)"
+        case .failure: return "no MuJoCo"
+        }
+    }
+
     /// The version of the headers svg-rt was built against ("4.0.0"), nil if built without them.
     public static var headerVersion: String? {
         let v = Int(svgrt_mj_header_version())
