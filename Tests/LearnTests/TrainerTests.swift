@@ -173,6 +173,8 @@ final class TrainerTests: XCTestCase {
         guard case .sacSVG(let cheetah) = try configuration("HalfCheetah-v5").hyperparameters,
               case .sacSVG(let hopper) = try configuration("Hopper-v5").hyperparameters else { return XCTFail() }
         XCTAssertEqual(cheetah.horizon, 0, "HalfCheetah-v5 learns best without the expansion")
+        XCTAssertEqual(cheetah.clipNorm, 1_000_000, "HalfCheetah-v5 learns best with its gradients unclipped")
+        XCTAssertEqual(hopper.clipNorm, 5, "V_max 5 elsewhere")
         XCTAssertEqual(hopper.horizon, 2)
         XCTAssertEqual([hopper.initialTargetEntropy, hopper.finalTargetEntropy], [1, 0], "the official schedule for Hopper")
         XCTAssertEqual(hopper.targetEntropyDecay, 32)
