@@ -49,11 +49,7 @@ public final class FirmwareProcess: @unchecked Sendable {
         }
         // It exited (or is stopped here): its last words may still be in the pipe, not yet
         // seen by the handler, so read the pipe to its end before quoting them.
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        stderr.fileHandleForReading.readabilityHandler = nil
-        let rest = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        lock.lock(); output += rest; lock.unlock()
+        finish()
         let lines = log.split(separator: "\n")
         throw FirmwareLaunchError(description: "firmware-sim did not start: \(lines.first { $0.hasPrefix("Error:") } ?? lines.last ?? "no output within 10 s")")
     }
@@ -72,12 +68,7 @@ public final class FirmwareProcess: @unchecked Sendable {
     /// Stops it with SIGTERM and returns its summary counters.
     @discardableResult
     public func stop() -> [String: Int] {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        usleep(50_000)
-        stderr.fileHandleForReading.readabilityHandler = nil
-        let rest = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        lock.lock(); output += rest; lock.unlock()
+        finish(settle: true)
         guard let line = log.split(separator: "\n").last(where: { $0.hasPrefix("firmware-sim summary:") }) else { return [:] }
         var counters: [String: Int] = [:]
         for pair in line.split(separator: " ") {
@@ -85,6 +76,17 @@ public final class FirmwareProcess: @unchecked Sendable {
             if kv.count == 2, let value = Int(kv[1]) { counters[String(kv[0])] = value }
         }
         return counters
+    }
+
+    /// Stops it with SIGTERM if it still runs, waits for it, and moves what is left in its stderr
+    /// pipe into `log` (`settle`: first give the handler 50 ms to deliver what it is reading).
+    private func finish(settle: Bool = false) {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        if settle { usleep(50_000) }
+        stderr.fileHandleForReading.readabilityHandler = nil
+        let rest = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        lock.lock(); output += rest; lock.unlock()
     }
 
     deinit { if process.isRunning { process.terminate(); process.waitUntilExit() } }
