@@ -36,6 +36,9 @@ public protocol Agent: AnyObject {
     /// monitor follows), and their values after the last update.
     var lossNames: [String] { get }
     func loss(_ index: Int) -> Float
+    /// How often each network's gradient clip has bound so far (`ClipActivity`), policy first.
+    /// Reads counters the updates write: call it between updates, not beside them.
+    var clipActivity: [ClipActivity] { get }
     /// Everything besides the policy and the replay that a bit-exact resume needs (networks,
     /// targets, optimiser moments, generator, counters), as archive records named `agent.*`.
     func records() -> [ParameterArchive.Record]

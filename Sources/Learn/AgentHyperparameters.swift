@@ -55,6 +55,17 @@ public enum AgentHyperparameters: Sendable, Equatable, Encodable {
         }
     }
 
+    /// The gradient-norm clip V_max of every network the agent trains (eq. 14).
+    public var clipNorm: Float {
+        switch self {
+        case .svg1ER(let h): h.clipNorm
+        case .svg1(let h): h.clipNorm
+        case .svgInfinity(let h), .planner(let h): h.clipNorm
+        case .svg0(let h): h.clipNorm
+        case .sacSVG(let h): h.clipNorm
+        }
+    }
+
     /// Whether the agent's updates use the reward r(s, a): not the model-free SVG(0) and SAC-SVG(0).
     public var usesReward: Bool {
         switch self {

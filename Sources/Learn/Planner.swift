@@ -23,6 +23,7 @@ public final class Planner: Agent {
     public private(set) var updates = 0
     public let lossNames = ["model_loss"]
     public func loss(_ index: Int) -> Float { modelLoss }
+    public var clipActivity: [ClipActivity] { [.init(network: "policy", optimizers: [policy.meanOptimizer]), .init(network: "model", optimizers: model.optimizers)] }
 
     /// Builds the model from `generator`, then draws this agent's own generator's seed from it.
     public init(policy: GaussianPolicy, replay: ReplayBuffer, reward: any TaskReward, actionLow: [Float], actionHigh: [Float],

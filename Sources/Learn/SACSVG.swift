@@ -103,6 +103,11 @@ public final class SACSVG: Agent {
     public private(set) var updates = 0
     public let lossNames = ["model_loss", "critic_loss", "temperature"]
     public func loss(_ index: Int) -> Float { index == 0 ? modelLoss : index == 1 ? criticLoss : temperature }
+    public var clipActivity: [ClipActivity] {
+        [.init(network: "actor", optimizers: [policy.meanOptimizer]),
+         .init(network: "critics", optimizers: [critics.0.optimizer, critics.1.optimizer]),
+         .init(network: "model", optimizers: model.optimizers)]
+    }
 
     /// α.
     public var temperature: Float { temperatureTuner.value }

@@ -73,6 +73,7 @@ public final class SVG0: Agent {
     public private(set) var updates = 0
     public let lossNames = ["critic_loss"]
     public func loss(_ index: Int) -> Float { criticLoss }
+    public var clipActivity: [ClipActivity] { [.init(network: "policy", optimizers: [policy.meanOptimizer]), .init(network: "critic", optimizers: [critic.optimizer])] }
 
     /// Builds the critic from `generator`, then draws this agent's own generator's seed from it.
     public init(policy: GaussianPolicy, replay: ReplayBuffer, hyperparameters h: Hyperparameters, generator: inout Xoshiro256StarStar) {

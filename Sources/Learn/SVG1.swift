@@ -51,6 +51,10 @@ public final class SVG1: Agent {
     public private(set) var updates = 0
     public let lossNames = ["model_loss", "value_loss"]
     public func loss(_ index: Int) -> Float { index == 0 ? modelLoss : valueLoss }
+    public var clipActivity: [ClipActivity] {
+        [.init(network: "policy", optimizers: [policy.meanOptimizer]), .init(network: "value", optimizers: [value.optimizer]),
+         .init(network: "model", optimizers: model.optimizers)]
+    }
 
     /// Builds the model and critic from `generator` (in that order), then draws this agent's own
     /// generator's seed from it. `episodeLength` bounds an episode.

@@ -16,6 +16,10 @@ public final class Adam {
     public let epsilon: Float
     /// Steps taken so far (t in the bias corrections).
     public private(set) var stepCount: Int = 0
+    /// Steps of `clipAndStep` whose gradient norm exceeded its bound or was not finite (and so
+    /// was scaled down or zeroed), counted since this optimiser was made: how often V_max binds.
+    /// Not checkpointed (a resumed optimiser counts from 0 again).
+    public private(set) var clippedStepCount: Int = 0
     /// First and second moment estimates, same layout as the parameters.
     public let firstMoment: FloatBuffer
     public let secondMoment: FloatBuffer
@@ -63,19 +67,22 @@ public final class Adam {
         }
     }
 
-    /// Forgets the moments and the step count.
-    /// Clips `gradients` to the Euclidean norm `maxNorm` (`GradientClipping.clip`), then takes
-    /// one step: the clip-then-step of every network update. Real-time safe.
+    /// Clips `gradients` to the Euclidean norm `maxNorm` (`GradientClipping.clip`), counts the
+    /// step in `clippedStepCount` when the clip bound, then takes one step: the clip-then-step of
+    /// every network update. Real-time safe.
     @inline(__always)
     public func clipAndStep(parameters: FloatBuffer, gradients: FloatBuffer, maxNorm: Float) {
-        GradientClipping.clip(gradients, maxNorm: maxNorm)
+        let norm = GradientClipping.clip(gradients, maxNorm: maxNorm)
+        if !(norm <= maxNorm) { clippedStepCount &+= 1 }
         step(parameters: parameters, gradients: gradients)
     }
 
+    /// Forgets the moments, the step count and the clip count.
     public func reset() {
         firstMoment.zero()
         secondMoment.zero()
         stepCount = 0
+        clippedStepCount = 0
     }
 
     /// Moments and step count as archive records (checkpoints).

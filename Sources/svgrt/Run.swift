@@ -246,6 +246,7 @@ struct Run: ParsableCommand {
             log("svgrt run: control thread alone on CPU \(controlCPU!); learner, monitor\(child != nil ? ", firmware-sim" : "") and the rest on CPU \(other)"
                 + (pinned ? "" : " (some threads could not be pinned)"))
         }
+        let clipAtStart = trainer.agent.clipActivity
         session.start()
         // The policy control starts from (version 1: the restored one with --resume).
         if toMonitor.takeNewest() != nil {
@@ -333,6 +334,8 @@ struct Run: ParsableCommand {
         }
         let elapsed = Date().timeIntervalSince(start)
         session.stop()
+        // The learner thread is joined: its agent's counters can be read.
+        let clipping = ClipActivity.summary(trainer.agent.clipActivity, since: clipAtStart)
         client.bye()
         if let traceSession, let trace {
             try traceSession.stop()
@@ -357,7 +360,8 @@ struct Run: ParsableCommand {
         }
         try RunReport(output: output, plant: trainer.plant, lossName: trainer.agent.lossNames[0], rate: rate, elapsed: elapsed, control: control, learner: learner,
                       episodes: episodes, evaluations: evaluations, modelLoss: modelLoss, changes: changes, yardsticks: yardsticks,
-                      client: client, firmwareSummary: firmwareSummary).write()
+                      client: client, firmwareSummary: firmwareSummary,
+                      clipping: clipping, clipNorm: configuration.hyperparameters.clipNorm).write()
         log("svgrt run: report in \(output)/report.md (learning-curve.svg, latency-*.svg, CSVs, checkpoint.svgp)")
     }
 }

@@ -17,6 +17,8 @@ struct RunReport {
     let yardsticks: [Double: AdaptationYardstick]
     let client: PlantClient
     let firmwareSummary: String
+    /// How often each network's gradient clip bound in this run (`ClipActivity.summary`), and V_max.
+    let clipping: String, clipNorm: Float
 
     /// Adaptation after a change at `t`: the return level over the 30 s before, the worst
     /// episode after, and when the rolling mean of 3 episodes is back within 10 % of the level;
@@ -118,6 +120,7 @@ struct RunReport {
         md += "| cycle (wakeup → end) | \(control.cycle.summary) |\n"
         md += "| ring | \(learner.transitions.load(ordering: .relaxed)) transitions, \(control.ring.dropped) dropped |\n"
         md += "| learner | \(learner.updates.load(ordering: .relaxed)) updates, \(String(format: "%.0f", Double(learner.updates.load(ordering: .relaxed)) / elapsed)) per second, policy version \(learner.version.load(ordering: .relaxed)) |\n"
+        md += "| gradient clip V_max = \(clipNorm) bound on | \(clipping) of each network's steps, this run |\n"
         md += "| safety chain | NaN guards \(control.safety.nonFiniteGuards), box clamps \(control.safety.boxClamps), rate limits \(control.safety.rateLimits) |\n"
         md += "| link | \(client.counters.summary) |\n"
         md += "| plant restarts | \(control.plantRestarts) re-handshakes (\(control.failedHandshakes) attempts failed), \(control.silentEpisodes) episodes closed by silence |\n"

@@ -117,6 +117,12 @@ struct Train: ParsableCommand {
         var lastReport = Date(), lastSteps = trainer.environmentSteps
         var lastEpisodeReturn = Double.nan
         let agent = trainer.agent
+        // The clip counters as this invocation found them, and at the last evaluation.
+        let clipAtStart = agent.clipActivity
+        var clipAtEvaluation = clipAtStart
+        func clipping(since earlier: [ClipActivity]) -> String {
+            ClipActivity.summary(agent.clipActivity, since: earlier)
+        }
         func losses() -> String { agent.lossNames.indices.map { "\(agent.lossNames[$0]) \(String(format: "%.4f", agent.loss($0)))" }.joined(separator: "  ") }
         log("svgrt train: \(c.plant), \(c.algorithm.rawValue), \(c.steps) steps, seed \(c.seed) → \(output)")
         while trainer.environmentSteps < c.steps {
@@ -136,7 +142,8 @@ struct Train: ParsableCommand {
                 let value = trainer.evaluate()
                 curve.add(steps: trainer.environmentSteps, episode: trainer.episode, evaluation: value, seconds: Date().timeIntervalSince(start))
                 let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.dimensionStd($0)) }.joined(separator: " ")
-                log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), \(losses()))")
+                log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), \(losses()); clipped \(clipping(since: clipAtEvaluation)))")
+                clipAtEvaluation = agent.clipActivity
             }
         }
         try curve.write(to: output + "/curve.csv")
@@ -144,7 +151,8 @@ struct Train: ParsableCommand {
         if let checkpointError { throw checkpointError }
         let seconds = Date().timeIntervalSince(start)
         let taken = c.steps - startSteps
-        try TrainReport(output: output, configuration: c, plant: trainer.plant, curve: curve, seconds: seconds, steps: taken).write()
+        try TrainReport(output: output, configuration: c, plant: trainer.plant, curve: curve, seconds: seconds, steps: taken,
+                        clipping: clipping(since: clipAtStart)).write()
         log("done: \(taken) steps in \(String(format: "%.1f", seconds)) s (\(String(format: "%.3f", seconds * 1000 / Double(max(taken, 1)))) ms per step including updates); report in \(output)/report.md")
     }
 }

@@ -65,6 +65,8 @@ struct TrainReport {
     let curve: TrainingCurve
     let seconds: Double
     let steps: Int
+    /// How often each network's gradient clip bound in this invocation (`ClipActivity.summary`).
+    let clipping: String
 
     func write() throws {
         let c = configuration
@@ -100,6 +102,7 @@ struct TrainReport {
             md += "| success (evaluation ≥ \(success), \(plant.successMeaning)) | "
                 + (first.map { "first at \($0.steps) steps (\(String(format: "%.1f", $0.value)))" } ?? "not reached") + " |\n"
         }
+        md += "| gradient clip V_max = \(c.hyperparameters.clipNorm) bound on | \(clipping) of each network's steps, this invocation |\n"
         for y in yardsticks { md += "| yardstick: \(y.name) | \(y.return) |\n" }
         md += "| configuration | config.json (`svgrt train --resume \(output) --steps N` continues it) |\n"
         try md.write(toFile: output + "/report.md", atomically: true, encoding: .utf8)

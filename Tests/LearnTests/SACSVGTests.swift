@@ -115,6 +115,30 @@ final class SACSVGTests: XCTestCase {
     }
 
     /// The temperature follows the target entropy: above it α falls, below it α rises.
+    /// Every network's clip counter against the number of steps it took: a bound of 10⁻⁶ binds
+    /// on every step of every network, one of 10⁶ on none.
+    func testClipActivityCountsTheStepsWhereTheClipBound() throws {
+        for (bound, everyStep) in [(1e-6, true), (1e6, false)] {
+            let c = try configuration("pendulum", .sacSVG, hyperparameters: ["warmupSteps": .int(100), "batchSize": .int(32),
+                                                                          "clipNorm": .double(bound)])
+            let trainer = try Trainer(c)
+            let agent = trainer.agent as! SACSVG
+            for _ in 0..<300 { trainer.step() }
+            let activity = agent.clipActivity
+            XCTAssertEqual(activity.map(\.network), ["actor", "critics", "model"])
+            XCTAssertEqual(activity[0].steps, agent.updates, "one actor step per update")
+            XCTAssertEqual(activity[1].steps, 2 * agent.updates, "two critics per update")
+            XCTAssertGreaterThan(activity[2].steps, 0)
+            for a in activity {
+                XCTAssertEqual(a.clippedSteps, everyStep ? a.steps : 0, "V_max \(bound), \(a.network)")
+                XCTAssertEqual(a.fraction(), everyStep ? 1 : 0)
+            }
+            XCTAssertEqual(ClipActivity.summary(activity), everyStep ? "actor 100.0 %, critics 100.0 %, model 100.0 %"
+                                                                     : "actor 0.0 %, critics 0.0 %, model 0.0 %")
+            XCTAssertEqual(ClipActivity.summary(activity, since: activity), "actor —, critics —, model —", "no step since")
+        }
+    }
+
     func testTemperatureMovesTowardsTheTargetEntropy() throws {
         for (target, rises) in [(Float(5), true), (Float(-20), false)] {
             let c = try configuration("pendulum", .sacSVG, hyperparameters: ["warmupSteps": .int(100), "batchSize": .int(32),

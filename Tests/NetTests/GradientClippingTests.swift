@@ -15,6 +15,20 @@ final class GradientClippingTests: XCTestCase {
         for i in 0..<37 { XCTAssertEqual(g[i], before[i] * scale, accuracy: 1e-6) }
     }
 
+    /// `Adam.clipAndStep` counts a step only when the clip scaled or zeroed its gradient.
+    func testAdamCountsTheStepsTheClipBound() {
+        let p = FloatBuffer(count: 8), g = FloatBuffer(count: 8), adam = Adam(count: 8)
+        for (values, bound, clipped) in [([Float(3), 4], Float(5), 0), ([3, 4], 5.01, 0), ([3, 4], 4.99, 1), ([.nan, 0], 5, 2), ([0, 0], 0, 2)] {
+            g.zero()
+            g[0] = values[0]; g[1] = values[1]
+            adam.clipAndStep(parameters: p, gradients: g, maxNorm: bound)
+            XCTAssertEqual(adam.clippedStepCount, clipped, "gradient \(values), V_max \(bound)")
+        }
+        XCTAssertEqual(adam.stepCount, 5)
+        adam.reset()
+        XCTAssertEqual(adam.clippedStepCount, 0)
+    }
+
     func testClipLeavesSmallGradientsAndZeroesNonFinite() {
         let g = FloatBuffer(count: 8)
         g[0] = 0.3; g[1] = -0.4

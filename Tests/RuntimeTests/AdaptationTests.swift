@@ -21,6 +21,8 @@ final class AdaptationTests: XCTestCase {
         let report = try String(contentsOfFile: folder + "/report.md", encoding: .utf8)
         XCTAssertTrue(report.contains("| after it: adapting vs frozen twin | adapting"), report)
         XCTAssertTrue(report.contains("from-scratch level"), report)
+        XCTAssertNotNil(report.range(of: #"\| gradient clip V_max = [0-9.]+ bound on \| policy \d+\.\d %, value \d+\.\d %, model \d+\.\d % of each network's steps, this run \|"#,
+                                     options: .regularExpression), "the learner's clip counters, read after it stopped: \(report)")
         XCTAssertTrue(report.contains("--actuator-gain 0.6"), "the command that makes the level")
         let cache = folder + "/yardstick-gain0.6-noise0.0-400.json"
         XCTAssertTrue(FileManager.default.fileExists(atPath: cache))

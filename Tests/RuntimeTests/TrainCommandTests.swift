@@ -74,6 +74,8 @@ final class TrainCommandTests: XCTestCase {
         let report = try String(contentsOfFile: out + "/report.md", encoding: .utf8)
         XCTAssertTrue(report.contains("pendulum, svg0, seed 1"), report)
         XCTAssertTrue(report.contains("success (evaluation ≥ -200.0"), report)
+        XCTAssertNotNil(report.range(of: #"gradient clip V_max = 10\.0 bound on \| policy \d+\.\d %, critic \d+\.\d % of"#, options: .regularExpression), report)
+        XCTAssertNotNil(r.output.range(of: #"evaluation at 400 steps: .*; clipped policy \d+\.\d %, critic \d+\.\d %\)"#, options: .regularExpression), r.output)
         XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/learning-curve.svg"))
         let config = try String(contentsOfFile: out + "/config.json", encoding: .utf8)
         XCTAssertTrue(config.contains("\"algorithm\" : \"svg0\""), config)
