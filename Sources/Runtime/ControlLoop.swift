@@ -45,6 +45,11 @@ public final class ControlLoop: @unchecked Sendable {
         public var spinMicroseconds = 1_000
         /// Act on the mean alone (no exploration noise).
         public var deterministic = false
+        /// Every this many episodes (0: never), play one on the mean alone: an evaluation episode
+        /// on the plant itself, the only evaluation a plant known just by its HELLO can have. Its
+        /// report carries the mark; its transitions are not pushed to the learner (the replay
+        /// algorithms weight stored actions by their density under a stochastic policy).
+        public var evaluationEpisodeEvery = 0
         public var seed: UInt64 = 1
         /// Real-time set-up; each step that fails prints nothing here (see `setupReport`).
         public var fifoPriority: Int32 = 80
@@ -98,6 +103,8 @@ public final class ControlLoop: @unchecked Sendable {
     var previousStep: UInt32 = 0
     var episodeReturn: Float = 0
     var episodeSteps = 0
+    /// Whether the running episode is an evaluation episode (`Options.evaluationEpisodeEvery`).
+    public private(set) var evaluatingEpisode = false
     var silentCycles = 0
     /// Consecutive cycles without a SENSE after which the running episode is closed (reported
     /// with the "plant silent" mark); the safe action keeps going out every cycle meanwhile.
@@ -256,7 +263,7 @@ public final class ControlLoop: @unchecked Sendable {
                     lastRewardStep = step
                 }
                 // The transition that ended in this observation, if it is contiguous.
-                if previousValid && !flags.contains(.episodeStart) && step == previousStep &+ 1 {
+                if previousValid && !evaluatingEpisode && !flags.contains(.episodeStart) && step == previousStep &+ 1 {
                     for i in 0..<S { transition[record.nextState + i] = state[i] }
                     transition[record.reward] = client.reward
                     transition[record.logProbability] = previousLogProbability
@@ -275,7 +282,7 @@ public final class ControlLoop: @unchecked Sendable {
                 } else {
                     if flags.contains(.watchdogTripped) { svgrt_trace_plant_fault(Int32(FaultCode.watchdog.rawValue)) }
                     var logProbability = policy.act(UnsafeBufferPointer(state), into: action,
-                                                    deterministic: options.deterministic, generator: &generator)
+                                                    deterministic: options.deterministic || evaluatingEpisode, generator: &generator)
                     let interventions = safety.interventions
                     safety.apply(action)
                     if safety.interventions != interventions {
@@ -354,10 +361,13 @@ public final class ControlLoop: @unchecked Sendable {
         report[10] = closed.rawValue
         // Steps of the episode whose SENSE (and so reward) never arrived.
         report[11] = closed == .ended ? Float(max(length - received, 0)) : 0
+        report[12] = evaluatingEpisode ? 1 : 0
         progress.push(report)
         if closed == .silent { silentEpisodes += 1 }
         episodes += 1
         episodeReturn = 0
         episodeSteps = 0
+        let every = options.evaluationEpisodeEvery
+        evaluatingEpisode = every > 0 && episodes % every == every - 1
     }
 }

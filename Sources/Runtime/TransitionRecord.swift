@@ -19,7 +19,8 @@ public struct TransitionRecord: Sendable {
 /// Per-episode progress the control thread hands to the main thread (through its own ring):
 /// episode, return, steps, p99 compute ns, p99 wakeup ns, deadline misses, ring drops,
 /// policy version, sense timeouts, policy age in cycles, how it closed (`ControlLoop.EpisodeClose`:
-/// 0 ended, 1 the plant went silent, 2 the plant restarted), steps whose SENSE never arrived.
+/// 0 ended, 1 the plant went silent, 2 the plant restarted), steps whose SENSE never arrived,
+/// 1 for an evaluation episode played on the mean alone (`ControlLoop.Options.evaluationEpisodeEvery`), else 0.
 public enum EpisodeReport {
-    public static let width = 12
+    public static let width = 13
 }

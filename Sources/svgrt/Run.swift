@@ -63,6 +63,9 @@ struct Run: ParsableCommand {
     @Option(help: "Seconds of wall time between evaluations of the published policy (in-process).")
     var evaluateEvery = 5.0
 
+    @Option(help: "Play every Nth episode on the plant with the mean action alone, as an evaluation (0: never; default 10 for a board run with no --plant, which has no in-process copy to evaluate on, else 0). Its steps are not learned from.")
+    var evaluationEpisodeEvery: Int?
+
     @Option(help: "CPU to pin the control thread to (default: the last one).")
     var cpu: Int32?
 
@@ -75,6 +78,9 @@ struct Run: ParsableCommand {
         guard rate > 0, rate <= 10_000, rate.isFinite else { throw ValidationError("--rate must be in (0, 10000] Hz (got \(rate))") }
         guard duration > 0, duration.isFinite else { throw ValidationError("--duration must be a positive number of seconds (got \(duration))") }
         guard evaluateEvery > 0, evaluateEvery.isFinite else { throw ValidationError("--evaluate-every must be a positive number of seconds") }
+        if let evaluationEpisodeEvery, evaluationEpisodeEvery < 0 || evaluationEpisodeEvery == 1 {
+            throw ValidationError("--evaluation-episode-every must be 0 (never) or at least 2 episodes (got \(evaluationEpisodeEvery)): some episodes must explore")
+        }
     }
 
     /// "0:0.05,60:0.25" → [(0, 0.05), (60, 0.25)]; a bare "0.6" → [(0, 0.6)]. Values must be in `range`.
@@ -158,7 +164,8 @@ struct Run: ParsableCommand {
                 }
                 extra["plant"] = .string(wirePlant!.name)
                 log("svgrt run: no --plant: learning '\(description.name)' as its HELLO describes it (\(description.observationSize) observations, "
-                    + "\(description.actionSize) actions, a step of \(description.stepMicroseconds) µs); no in-process evaluations")
+                    + "\(description.actionSize) actions, a step of \(description.stepMicroseconds) µs); no in-process evaluations"
+                    + ((evaluationEpisodeEvery ?? 10) > 0 ? ", one episode in \(evaluationEpisodeEvery ?? 10) played on the mean as an evaluation" : ""))
             }
         }
         var configuration = try agent.resolve(base: base, extra: extra)
@@ -218,6 +225,7 @@ struct Run: ParsableCommand {
         controlOptions.senseWaitMicroseconds = Int(0.8e6 / rate)
         controlOptions.seed = seed ^ 0xAC7
         controlOptions.cpu = controlCPU
+        controlOptions.evaluationEpisodeEvery = evaluationEpisodeEvery ?? (wirePlant != nil ? 10 : 0)
         let low = trainer.plant.actionLow.map(Float.init), high = trainer.plant.actionHigh.map(Float.init)
         let session = OnlineSession(agent: trainer.agent, client: client, safety: SafetyChain(low: low, high: high),
                                     control: controlOptions, learner: learnerOptions, monitor: true)
@@ -263,6 +271,8 @@ struct Run: ParsableCommand {
         // The monitor: progress lines, evaluations, checkpoints. Not real time.
         var episodes: [(time: Double, episode: Int, value: Double, missing: Int)] = []
         var evaluations: [(time: Double, value: Double, frozen: Double?)] = []
+        // Evaluation episodes played on the plant itself (--evaluation-episode-every).
+        var plantEvaluations: [(time: Double, episode: Int, value: Double, missing: Int)] = []
         // The changes, and the frozen twin of the latest: the policy as it was when it took effect.
         let changeTimes = Set((noise + gain + weak.gains).map(\.0).filter { $0 > 0 }).sorted()
         var nextChange = 0
@@ -302,6 +312,12 @@ struct Run: ParsableCommand {
                     continue
                 }
                 let missing = Int(reportRow[11])
+                if reportRow[12] == 1 {
+                    plantEvaluations.append((t, episode, value, missing))
+                    log(String(format: "  evaluation episode %d on the plant at %.0f s: %.1f (the mean action; %d steps%@)", episode, t, value,
+                               Int(reportRow[2]), missing > 0 ? ", \(missing) steps' rewards lost" : ""))
+                    continue
+                }
                 episodes.append((t, episode, value, missing))
                 log(String(format: "episode %4d  t %6.1f s  return %8.1f%@  steps %4d  p99 compute %@  p99 wakeup %@  misses %d  ring drops %d  updates/s %5.0f  policy v%d (age %d cycles)",
                            episode, t, value, missing > 0 ? " (\(missing) steps' rewards lost)" : "", Int(reportRow[2]),
@@ -359,7 +375,8 @@ struct Run: ParsableCommand {
             }
         }
         try RunReport(output: output, plant: trainer.plant, lossName: trainer.agent.lossNames[0], rate: rate, elapsed: elapsed, control: control, learner: learner,
-                      episodes: episodes, evaluations: evaluations, modelLoss: modelLoss, changes: changes, yardsticks: yardsticks,
+                      episodes: episodes, evaluations: evaluations, plantEvaluations: plantEvaluations,
+                      evaluationEpisodeEvery: controlOptions.evaluationEpisodeEvery, modelLoss: modelLoss, changes: changes, yardsticks: yardsticks,
                       client: client, firmwareSummary: firmwareSummary,
                       clipping: clipping, clipNorm: configuration.hyperparameters.clipNorm).write()
         log("svgrt run: report in \(output)/report.md (learning-curve.svg, latency-*.svg, CSVs, checkpoint.svgp)")

@@ -11,6 +11,9 @@ struct RunReport {
     let episodes: [(time: Double, episode: Int, value: Double, missing: Int)]
     /// The adapting policy's evaluations, and its frozen twin's (the policy at the latest change) under the same conditions.
     let evaluations: [(time: Double, value: Double, frozen: Double?)]
+    /// Evaluation episodes played on the plant itself (every `evaluationEpisodeEvery`th; 0: none).
+    let plantEvaluations: [(time: Double, episode: Int, value: Double, missing: Int)]
+    let evaluationEpisodeEvery: Int
     let modelLoss: [(time: Double, value: Double)]
     let changes: [(Double, String)]
     /// The from-scratch level under each change's conditions, by change time.
@@ -80,6 +83,10 @@ struct RunReport {
                  "episodes.csv")
         try save("time_s,evaluation_return,frozen_twin_return\n" + evaluations.map { "\($0.time),\($0.value),\($0.frozen.map { "\($0)" } ?? "")" }.joined(separator: "\n") + "\n",
                  "evaluations.csv")
+        if evaluationEpisodeEvery > 0 {
+            try save("time_s,episode,return,steps_missing\n" + plantEvaluations.map { "\($0.time),\($0.episode),\($0.value),\($0.missing)" }.joined(separator: "\n") + "\n",
+                     "plant-evaluations.csv")
+        }
         try save("time_s,\(lossName)\n" + modelLoss.map { "\($0.time),\($0.value)" }.joined(separator: "\n") + "\n", "model-loss.csv")
         var latency = "histogram,bucket_ns,count\n"
         for (name, h) in [("wakeup", control.wakeup), ("compute", control.compute), ("send", control.send), ("cycle", control.cycle)] {
@@ -91,6 +98,8 @@ struct RunReport {
             series: [.init(label: episodes.contains { $0.missing > 0 } ? "episode return (stochastic policy; steps received)" : "episode return (stochastic policy)",
                            points: episodes.map { ($0.time, $0.value) }, color: "#1f77b4"),
                      .init(label: "evaluation (deterministic policy)", points: evaluations.map { ($0.time, $0.value) }, color: "#d62728", dots: true)]
+                + (plantEvaluations.isEmpty ? [] : [.init(label: "evaluation episode on the plant (mean action)",
+                                                          points: plantEvaluations.map { ($0.time, $0.value) }, color: "#ff7f0e", dots: true)])
                 + (evaluations.contains { $0.frozen != nil }
                     ? [.init(label: "frozen twin (the policy at the latest change)", points: evaluations.compactMap { e in e.frozen.map { (e.time, $0) } },
                              color: "#7f7f7f", dots: true)] : [])
@@ -131,6 +140,12 @@ struct RunReport {
                 + (evaluations.last.map { String(format: "; last %.1f", $0.value) } ?? "") + " |\n"
         } else if let last = evaluations.last {
             md += "| evaluation | " + String(format: "last %.1f", last.value) + " |\n"
+        }
+        if evaluationEpisodeEvery > 0 {
+            md += "| evaluation episodes on the plant | one episode in \(evaluationEpisodeEvery) on the mean action, not learned from: \(plantEvaluations.count) played"
+                + (plantEvaluations.isEmpty ? "" : String(format: ", first %.1f at %.0f s, last %.1f at %.0f s, best %.1f", plantEvaluations[0].value, plantEvaluations[0].time,
+                                                          plantEvaluations.last!.value, plantEvaluations.last!.time, plantEvaluations.map(\.value).max()!))
+                + " (plant-evaluations.csv) |\n"
         }
         if !firmwareSummary.isEmpty { md += "| plant | \(firmwareSummary) |\n" }
         for (k, (t, label)) in changes.enumerated() {

@@ -35,6 +35,31 @@ final class ControlLoopTests: XCTestCase {
     }
 }
 
+/// Evaluation episodes on the plant (`evaluationEpisodeEvery`): every second episode carries the
+/// mark in its report, and none of its steps reaches the learner.
+final class EvaluationEpisodeTests: XCTestCase {
+    func testEverySecondEpisodeIsMarkedAndNotLearnedFrom() throws {
+        let f = try OnlineFixture(rate: 1000, replayCapacity: 5_000, warmupTransitions: 64, evaluationEpisodeEvery: 2)
+        let cycles = 1_500
+        f.run(cycles: cycles)
+        let row = UnsafeMutablePointer<Float>.allocate(capacity: EpisodeReport.width)
+        defer { row.deallocate() }
+        var reports: [(episode: Int, evaluation: Bool, steps: Int, received: Int)] = []
+        while f.control.progress.pop(into: row) { reports.append((Int(row[0]), row[12] == 1, Int(row[2]), Int(row[2]) - Int(row[11]))) }
+        // Episodes are 200 ticks (0.2 s): at least five closed in 1.5 s.
+        XCTAssertGreaterThanOrEqual(reports.count, 5, "\(reports)")
+        for r in reports { XCTAssertEqual(r.evaluation, r.episode % 2 == 1, "episode \(r.episode)") }
+        let evaluationReceived = reports.filter(\.evaluation).reduce(0) { $0 + $1.received }
+        XCTAssertGreaterThan(evaluationReceived, 200, "\(reports)")
+        // A transition is pushed on a cycle whose SENSE arrived, never in an evaluation episode:
+        // at most the cycles with a SENSE less those of the evaluation episodes' steps.
+        let transitions = f.learner.transitions.load(ordering: .relaxed)
+        XCTAssertGreaterThan(transitions, 200)
+        XCTAssertLessThanOrEqual(transitions, f.control.cycles - f.control.senseTimeouts - evaluationReceived,
+                                 "steps of evaluation episodes reached the learner (\(f.control.senseTimeouts) SENSE timeouts; \(reports))")
+    }
+}
+
 /// The plant goes silent mid-episode: the control thread keeps sending the safe action every
 /// cycle, stores nothing, and closes the episode once (reported as closed by silence).
 final class SilentPlantTests: XCTestCase {

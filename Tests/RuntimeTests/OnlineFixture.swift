@@ -22,7 +22,7 @@ final class OnlineFixture {
 
     /// `algorithm`: SVG(1)-ER (the plant's default) or SAC-SVG(2), one update per control step at most.
     init(rate: Double, replayCapacity: Int, warmupTransitions: Int, plant: String = "pendulum", algorithm: Algorithm = .svg1ER,
-         firmwareArguments extra: [String] = []) throws {
+         firmwareArguments extra: [String] = [], evaluationEpisodeEvery: Int = 0) throws {
         firmwareArguments = ["--plant", plant, "--mode", "realtime", "--tick-rate", "\(rate)", "--watchdog-ticks", "50"] + extra
         firmware = try FirmwareProcess(firmwareArguments + ["--port", "0"])
         var c = TrainingConfiguration.defaults(for: plant, algorithm: algorithm)
@@ -50,6 +50,7 @@ final class OnlineFixture {
         controlOptions.senseWaitMicroseconds = Int(0.8e6 / rate)
         controlOptions.phaseLeadNanoseconds = Int(0.1e9 / rate)
         controlOptions.lockMemory = false
+        controlOptions.evaluationEpisodeEvery = evaluationEpisodeEvery
         session = OnlineSession(agent: trainer.agent, client: client, safety: SafetyChain(low: trainer.plant.actionLow.map(Float.init), high: trainer.plant.actionHigh.map(Float.init)), control: controlOptions)
     }
 

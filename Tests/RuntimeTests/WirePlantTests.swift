@@ -11,14 +11,28 @@ final class WirePlantTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let firmware = try FirmwareProcess(["--plant", "reacher3", "--mode", "realtime", "--tick-rate", "500", "--port", "0"])
         defer { firmware.stop() }
-        let r = try svgrt(["run", "--connect", "127.0.0.1:\(firmware.port)", "--duration", "4", "--rate", "500", "--output", folder])
+        let r = try svgrt(["run", "--connect", "127.0.0.1:\(firmware.port)", "--duration", "4", "--rate", "500", "--output", folder,
+                           "--evaluation-episode-every", "2"])
         XCTAssertEqual(r.status, 0, r.output)
         XCTAssertTrue(r.output.contains("no --plant: learning 'reacher3' as its HELLO describes it (10 observations, 3 actions"), r.output)
+        // Its only evaluations: episodes played on the board with the mean action (episodes of 1 s here).
+        XCTAssertTrue(r.output.contains("one episode in 2 played on the mean as an evaluation"), r.output)
+        XCTAssertNotNil(r.output.range(of: #"evaluation episode 1 on the plant at \d+ s: -?\d+\.\d"#, options: .regularExpression), r.output)
+        let evaluations = try String(contentsOfFile: folder + "/plant-evaluations.csv", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(evaluations.first, "time_s,episode,return,steps_missing")
+        XCTAssertTrue(evaluations.dropFirst().allSatisfy { Int($0.split(separator: ",")[1])! % 2 == 1 }, "\(evaluations)")
+        XCTAssertGreaterThanOrEqual(evaluations.count, 2, "no evaluation episode in 4 s")
+        let episodes = try String(contentsOfFile: folder + "/episodes.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        XCTAssertTrue(episodes.allSatisfy { Int($0.split(separator: ",")[1])! % 2 == 0 }, "an evaluation episode among the learning ones: \(episodes)")
         let config = try String(contentsOfFile: folder + "/config.json", encoding: .utf8)
         XCTAssertTrue(config.contains("\"plant\" : \"wire:reacher3\""), config)
         XCTAssertTrue(config.contains("\"source\" : \"learned\""), config)
         let report = try String(contentsOfFile: folder + "/report.md", encoding: .utf8)
-        XCTAssertFalse(report.isEmpty)
+        XCTAssertTrue(report.contains("| evaluation episodes on the plant | one episode in 2 on the mean action, not learned from: "), report)
+        let refusedOption = try svgrt(["run", "--connect", "127.0.0.1:\(firmware.port)", "--evaluation-episode-every", "1", "--output", folder + "-0"])
+        XCTAssertNotEqual(refusedOption.status, 0)
+        XCTAssertTrue(refusedOption.output.contains("--evaluation-episode-every must be 0 (never) or at least 2"), refusedOption.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "-0"))
         // It resumes against the same board.
         let resumed = try svgrt(["run", "--connect", "127.0.0.1:\(firmware.port)", "--duration", "2", "--rate", "500",
                                  "--resume", folder, "--output", folder + "-2"])
