@@ -104,7 +104,7 @@ public final class ControlLoop: @unchecked Sendable {
     var episodeReturn: Float = 0
     var episodeSteps = 0
     /// Whether the running episode is an evaluation episode (`Options.evaluationEpisodeEvery`).
-    public private(set) var evaluatingEpisode = false
+    var evaluatingEpisode = false
     var silentCycles = 0
     /// Consecutive cycles without a SENSE after which the running episode is closed (reported
     /// with the "plant silent" mark); the safe action keeps going out every cycle meanwhile.

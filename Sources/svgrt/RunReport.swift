@@ -11,7 +11,7 @@ struct RunReport {
     let episodes: [(time: Double, episode: Int, value: Double, missing: Int)]
     /// The adapting policy's evaluations, and its frozen twin's (the policy at the latest change) under the same conditions.
     let evaluations: [(time: Double, value: Double, frozen: Double?)]
-    /// Evaluation episodes played on the plant itself (every `evaluationEpisodeEvery`th; 0: none).
+    /// Evaluation episodes played on the plant itself (one in `evaluationEpisodeEvery`; 0: none).
     let plantEvaluations: [(time: Double, episode: Int, value: Double, missing: Int)]
     let evaluationEpisodeEvery: Int
     let modelLoss: [(time: Double, value: Double)]
