@@ -125,6 +125,15 @@ struct Train: ParsableCommand {
         }
         func losses() -> String { agent.lossNames.indices.map { "\(agent.lossNames[$0]) \(String(format: "%.4f", agent.loss($0)))" }.joined(separator: "  ") }
         log("svgrt train: \(c.plant), \(c.algorithm.rawValue), \(c.steps) steps, seed \(c.seed) → \(output)")
+        // A checkpoint is written at an episode boundary before that step's evaluation: a run
+        // stopped between the two resumes with the evaluation missing. Evaluations are seeded and
+        // read only the policy, so playing it now gives the row the uninterrupted run has.
+        if folder.resume != nil, trainer.environmentSteps > 0, trainer.environmentSteps % c.evaluationInterval == 0,
+           curve.evaluations.last?.steps != trainer.environmentSteps {
+            let value = trainer.evaluate()
+            curve.add(steps: trainer.environmentSteps, episode: trainer.episode, evaluation: value, seconds: 0)
+            log("evaluation at \(trainer.environmentSteps) steps (missing from the resumed curve): return \(String(format: "%.1f", value))")
+        }
         while trainer.environmentSteps < c.steps {
             trainer.step { event in
                 guard case let .episodeEnded(episode, steps, value) = event else { return }

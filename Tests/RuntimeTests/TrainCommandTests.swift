@@ -177,6 +177,30 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertTrue(try String(contentsOfFile: run + "/curve.csv", encoding: .utf8).contains("\n800,"), "the resumed run did not continue in place")
     }
 
+    /// A run stopped between a checkpoint and the evaluation of the same step resumes with that
+    /// evaluation played, equal to the uninterrupted run's row.
+    func testResumeRestoresAnEvaluationTheStopCutOff() throws {
+        let whole = folder + "/whole", cut = folder + "/cut"
+        XCTAssertEqual(try svgrt(["train", "--steps", "600", "--evaluation-interval", "200", "--output", whole]).status, 0)
+        XCTAssertEqual(try svgrt(["train", "--steps", "400", "--evaluation-interval", "200", "--output", cut]).status, 0)
+        // As a stop right after the checkpoint at 400 leaves it: the 400 evaluation not yet in curve.csv.
+        let rows = try String(contentsOfFile: cut + "/curve.csv", encoding: .utf8).split(separator: "\n")
+        func isEvaluation400(_ r: Substring) -> Bool { r.hasPrefix("400,") && r.split(separator: ",", omittingEmptySubsequences: false)[3] != "" }
+        XCTAssertEqual(rows.filter(isEvaluation400).count, 1)
+        try (rows.filter { !isEvaluation400($0) }.joined(separator: "\n") + "\n").write(toFile: cut + "/curve.csv", atomically: true, encoding: .utf8)
+        let resumed = try svgrt(["train", "--resume", cut, "--steps", "600"])
+        XCTAssertEqual(resumed.status, 0, resumed.output)
+        XCTAssertTrue(resumed.output.contains("evaluation at 400 steps (missing from the resumed curve)"), resumed.output)
+        func evaluations(_ run: String) throws -> [String] {
+            try String(contentsOfFile: run + "/curve.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false) }.filter { $0[3] != "" }.map { "\($0[0]) \($0[3])" }
+        }
+        XCTAssertEqual(try evaluations(cut), try evaluations(whole), "the resumed curve's evaluations against the uninterrupted run's")
+        // A resume with its evaluation in place plays none again.
+        let again = try svgrt(["train", "--resume", whole, "--steps", "800"])
+        XCTAssertFalse(again.output.contains("missing from the resumed curve"), again.output)
+    }
+
     /// A resumed run killed before its first checkpoint leaves the folder byte for byte as it was.
     func testRunKilledBeforeItsFirstCheckpointLeavesTheFolderAsItWas() throws {
         let run = folder + "/killed"
