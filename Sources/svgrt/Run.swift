@@ -65,6 +65,8 @@ struct Run: ParsableCommand {
 
     @Option(help: "Play every Nth episode on the plant with the mean action alone, as an evaluation (0: never; default 10 for a board run with no --plant, which has no in-process copy to evaluate on, else 0). Its steps are not learned from.")
     var evaluationEpisodeEvery: Int?
+    /// `--evaluation-episode-every`'s value for a board known only by its HELLO (else 0).
+    static let boardEvaluationEpisodeEvery = 10
 
     @Option(help: "CPU to pin the control thread to (default: the last one).")
     var cpu: Int32?
@@ -165,7 +167,8 @@ struct Run: ParsableCommand {
                 extra["plant"] = .string(wirePlant!.name)
                 log("svgrt run: no --plant: learning '\(description.name)' as its HELLO describes it (\(description.observationSize) observations, "
                     + "\(description.actionSize) actions, a step of \(description.stepMicroseconds) µs); no in-process evaluations"
-                    + ((evaluationEpisodeEvery ?? 10) > 0 ? ", one episode in \(evaluationEpisodeEvery ?? 10) played on the mean as an evaluation" : ""))
+                    + ((evaluationEpisodeEvery ?? Self.boardEvaluationEpisodeEvery) > 0
+                       ? ", one episode in \(evaluationEpisodeEvery ?? Self.boardEvaluationEpisodeEvery) played on the mean as an evaluation" : ""))
             }
         }
         var configuration = try agent.resolve(base: base, extra: extra)
@@ -225,7 +228,7 @@ struct Run: ParsableCommand {
         controlOptions.senseWaitMicroseconds = Int(0.8e6 / rate)
         controlOptions.seed = seed ^ 0xAC7
         controlOptions.cpu = controlCPU
-        controlOptions.evaluationEpisodeEvery = evaluationEpisodeEvery ?? (wirePlant != nil ? 10 : 0)
+        controlOptions.evaluationEpisodeEvery = evaluationEpisodeEvery ?? (wirePlant != nil ? Self.boardEvaluationEpisodeEvery : 0)
         let low = trainer.plant.actionLow.map(Float.init), high = trainer.plant.actionHigh.map(Float.init)
         let session = OnlineSession(agent: trainer.agent, client: client, safety: SafetyChain(low: low, high: high),
                                     control: controlOptions, learner: learnerOptions, monitor: true)
