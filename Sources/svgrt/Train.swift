@@ -102,17 +102,6 @@ struct Train: ParsableCommand {
         let configText = try c.jsonText()
         var lastCheckpoint = Date()
         var checkpointError: Error?
-        trainer.atEpisodeBoundary = { t in
-            let last = t.environmentSteps + t.plant.episodeLength > c.steps
-            let due = folder.checkpointEvery > 0 && Date().timeIntervalSince(lastCheckpoint) >= folder.checkpointEvery
-            guard due || last else { return }
-            do {
-                try RunFolder.write(configText, to: output + "/config.json")
-                try t.writeCheckpoint(to: output + "/checkpoint.svgp")
-                try curve.write(to: output + "/curve.csv")
-            } catch { checkpointError = error }
-            lastCheckpoint = Date()
-        }
         let start = Date(), startSteps = trainer.environmentSteps
         var lastReport = Date(), lastSteps = trainer.environmentSteps
         var lastEpisodeReturn = Double.nan
@@ -124,10 +113,34 @@ struct Train: ParsableCommand {
             ClipActivity.summary(agent.clipActivity, since: earlier)
         }
         func losses() -> String { agent.lossNames.indices.map { "\(agent.lossNames[$0]) \(String(format: "%.4f", agent.loss($0)))" }.joined(separator: "  ") }
+        // Evaluates the policy when the step count is a multiple of the interval and the curve has
+        // no evaluation at that step yet. Called at an episode boundary before the checkpoint is
+        // written, so a checkpoint's curve holds its own step's evaluation, and after every step.
+        func evaluateIfDue() {
+            let steps = trainer.environmentSteps
+            guard steps % c.evaluationInterval == 0, curve.evaluations.last?.steps != steps else { return }
+            let value = trainer.evaluate()
+            curve.add(steps: steps, episode: trainer.episode, evaluation: value, seconds: Date().timeIntervalSince(start))
+            let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.dimensionStd($0)) }.joined(separator: " ")
+            log("evaluation at \(steps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), \(losses()); clipped \(clipping(since: clipAtEvaluation)))")
+            clipAtEvaluation = agent.clipActivity
+        }
+        trainer.atEpisodeBoundary = { t in
+            evaluateIfDue()
+            let last = t.environmentSteps + t.plant.episodeLength > c.steps
+            let due = folder.checkpointEvery > 0 && Date().timeIntervalSince(lastCheckpoint) >= folder.checkpointEvery
+            guard due || last else { return }
+            do {
+                try RunFolder.write(configText, to: output + "/config.json")
+                try t.writeCheckpoint(to: output + "/checkpoint.svgp")
+                try curve.write(to: output + "/curve.csv")
+            } catch { checkpointError = error }
+            lastCheckpoint = Date()
+        }
         log("svgrt train: \(c.plant), \(c.algorithm.rawValue), \(c.steps) steps, seed \(c.seed) → \(output)")
-        // A checkpoint is written at an episode boundary before that step's evaluation: a run
-        // stopped between the two resumes with the evaluation missing. Evaluations are seeded and
-        // read only the policy, so playing it now gives the row the uninterrupted run has.
+        // A checkpoint from a build that wrote it before that step's evaluation (svgrt built before
+        // 2026-12-03) can lack the evaluation. Evaluations are seeded and read only the policy, so
+        // playing it now gives the row the uninterrupted run has.
         if folder.resume != nil, trainer.environmentSteps > 0, trainer.environmentSteps % c.evaluationInterval == 0,
            curve.evaluations.last?.steps != trainer.environmentSteps {
             let value = trainer.evaluate()
@@ -147,13 +160,7 @@ struct Train: ParsableCommand {
                     lastSteps = steps
                 }
             }
-            if trainer.environmentSteps % c.evaluationInterval == 0 {
-                let value = trainer.evaluate()
-                curve.add(steps: trainer.environmentSteps, episode: trainer.episode, evaluation: value, seconds: Date().timeIntervalSince(start))
-                let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.dimensionStd($0)) }.joined(separator: " ")
-                log("evaluation at \(trainer.environmentSteps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), \(losses()); clipped \(clipping(since: clipAtEvaluation)))")
-                clipAtEvaluation = agent.clipActivity
-            }
+            evaluateIfDue()
         }
         try curve.write(to: output + "/curve.csv")
         try RunFolder.write(configText, to: output + "/config.json")
