@@ -211,7 +211,7 @@ final class TrainCommandTests: XCTestCase {
         process.arguments = ["train", "--steps", "1000000", "--evaluation-interval", "200", "--checkpoint-every", "0.000001", "--output", run]
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Rows as written with the checkpoints: "steps episode_return evaluation_return".
+        // curve.csv as the last checkpoint wrote it (atomically): column 0 steps, 2 episode_return, 3 evaluation_return.
         func rows() -> [[Substring]] {
             guard let text = try? String(contentsOfFile: run + "/curve.csv", encoding: .utf8) else { return [] }
             return text.split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
