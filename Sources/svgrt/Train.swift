@@ -130,16 +130,18 @@ struct Train: ParsableCommand {
             let last = t.environmentSteps + t.plant.episodeLength > c.steps
             let due = folder.checkpointEvery > 0 && Date().timeIntervalSince(lastCheckpoint) >= folder.checkpointEvery
             guard due || last else { return }
+            // The curve before the checkpoint: a kill between the two leaves the curve ahead,
+            // and a resume drops the rows past the checkpoint (the re-run writes them again).
             do {
                 try RunFolder.write(configText, to: output + "/config.json")
-                try t.writeCheckpoint(to: output + "/checkpoint.svgp")
                 try curve.write(to: output + "/curve.csv")
+                try t.writeCheckpoint(to: output + "/checkpoint.svgp")
             } catch { checkpointError = error }
             lastCheckpoint = Date()
         }
         log("svgrt train: \(c.plant), \(c.algorithm.rawValue), \(c.steps) steps, seed \(c.seed) → \(output)")
-        // A checkpoint from a build that wrote it before that step's evaluation (svgrt built before
-        // 2026-12-03) can lack the evaluation. Evaluations are seeded and read only the policy, so
+        // A checkpoint from a build that wrote it before that step's evaluation, or before the
+        // curve (svgrt built before 2026-12-04), can lack the evaluation. Evaluations are seeded and read only the policy, so
         // playing it now gives the row the uninterrupted run has.
         if folder.resume != nil, trainer.environmentSteps > 0, trainer.environmentSteps % c.evaluationInterval == 0,
            curve.evaluations.last?.steps != trainer.environmentSteps {

@@ -228,13 +228,29 @@ final class TrainCommandTests: XCTestCase {
         XCTAssertEqual(evaluated, Array(stride(from: 200, through: last, by: 200)), "the evaluations in the checkpoint's curve")
         let resumed = try svgrt(["train", "--resume", run, "--steps", "\(last + 400)"])
         XCTAssertEqual(resumed.status, 0, resumed.output)
-        // A kill between the checkpoint's write and the curve's leaves the checkpoint one episode
-        // ahead of the curve; only then is an evaluation missing.
-        if resumed.output.contains("resumed \(run) at \(last) steps") {
-            XCTAssertFalse(resumed.output.contains("missing from the resumed curve"), resumed.output)
-        } else {
-            XCTAssertTrue(resumed.output.contains("resumed \(run) at \(last + 200) steps"), resumed.output)
+        // The curve is written before the checkpoint: a kill between the two leaves the checkpoint
+        // one episode behind the curve, never ahead of it.
+        XCTAssertTrue(resumed.output.contains("resumed \(run) at \(last) steps") || resumed.output.contains("resumed \(run) at \(last - 200) steps"),
+                      resumed.output)
+        XCTAssertFalse(resumed.output.contains("missing from the resumed curve"), resumed.output)
+    }
+
+    /// A curve ahead of its checkpoint (a kill after the curve's write, before the checkpoint's)
+    /// resumes with the rows past the checkpoint dropped and run again: the same rows as the
+    /// uninterrupted run, none twice.
+    func testResumeDropsCurveRowsPastTheCheckpoint() throws {
+        let whole = folder + "/whole-ahead", cut = folder + "/cut-ahead"
+        XCTAssertEqual(try svgrt(["train", "--steps", "600", "--evaluation-interval", "200", "--output", whole]).status, 0)
+        XCTAssertEqual(try svgrt(["train", "--steps", "400", "--evaluation-interval", "200", "--output", cut]).status, 0)
+        let wholeCurve = try String(contentsOfFile: whole + "/curve.csv", encoding: .utf8)
+        try wholeCurve.write(toFile: cut + "/curve.csv", atomically: true, encoding: .utf8)
+        let resumed = try svgrt(["train", "--resume", cut, "--steps", "600"])
+        XCTAssertEqual(resumed.status, 0, resumed.output)
+        func withoutSeconds(_ run: String) throws -> [String] {
+            try String(contentsOfFile: run + "/curve.csv", encoding: .utf8).split(separator: "\n")
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
         }
+        XCTAssertEqual(try withoutSeconds(cut), try withoutSeconds(whole))
     }
 
     /// A resumed run killed before its first checkpoint leaves the folder byte for byte as it was.
