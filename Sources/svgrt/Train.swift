@@ -140,9 +140,9 @@ struct Train: ParsableCommand {
             lastCheckpoint = Date()
         }
         log("svgrt train: \(c.plant), \(c.algorithm.rawValue), \(c.steps) steps, seed \(c.seed) → \(output)")
-        // A checkpoint from a build that wrote it before that step's evaluation, or before the
-        // curve (svgrt built before 2026-12-04), can lack the evaluation. Evaluations are seeded and read only the policy, so
-        // playing it now gives the row the uninterrupted run has.
+        // A checkpoint from an older build, which wrote it before that step's evaluation and
+        // before the curve, can lack the evaluation. Evaluations are seeded and read only the
+        // policy, so playing it now gives the row the uninterrupted run has.
         if folder.resume != nil, trainer.environmentSteps > 0, trainer.environmentSteps % c.evaluationInterval == 0,
            curve.evaluations.last?.steps != trainer.environmentSteps {
             let value = trainer.evaluate()
