@@ -116,11 +116,16 @@ struct Train: ParsableCommand {
         // Evaluates the policy when the step count is a multiple of the interval and the curve has
         // no evaluation at that step yet. Called at an episode boundary before the checkpoint is
         // written, so a checkpoint's curve holds its own step's evaluation, and after every step.
-        func evaluateIfDue() {
+        // `resuming`: the evaluation a resumed curve lacks, timed at the resumed curve's end.
+        func evaluateIfDue(resuming: Bool = false) {
             let steps = trainer.environmentSteps
-            guard steps % c.evaluationInterval == 0, curve.evaluations.last?.steps != steps else { return }
+            guard steps > 0, steps % c.evaluationInterval == 0, curve.evaluations.last?.steps != steps else { return }
             let value = trainer.evaluate()
-            curve.add(steps: steps, episode: trainer.episode, evaluation: value, seconds: Date().timeIntervalSince(start))
+            curve.add(steps: steps, episode: trainer.episode, evaluation: value, seconds: resuming ? 0 : Date().timeIntervalSince(start))
+            if resuming {
+                log("evaluation at \(steps) steps (missing from the resumed curve): return \(String(format: "%.1f", value))")
+                return
+            }
             let sigma = (0..<trainer.policy.actionSize).map { String(format: "%.3f", trainer.policy.dimensionStd($0)) }.joined(separator: " ")
             log("evaluation at \(steps) steps: return \(String(format: "%.1f", value)) (last episode \(String(format: "%.1f", lastEpisodeReturn)), σ \(sigma), \(losses()); clipped \(clipping(since: clipAtEvaluation)))")
             clipAtEvaluation = agent.clipActivity
@@ -143,12 +148,7 @@ struct Train: ParsableCommand {
         // A checkpoint from an older build, which wrote it before that step's evaluation and
         // before the curve, can lack the evaluation. Evaluations are seeded and read only the
         // policy, so playing it now gives the row the uninterrupted run has.
-        if folder.resume != nil, trainer.environmentSteps > 0, trainer.environmentSteps % c.evaluationInterval == 0,
-           curve.evaluations.last?.steps != trainer.environmentSteps {
-            let value = trainer.evaluate()
-            curve.add(steps: trainer.environmentSteps, episode: trainer.episode, evaluation: value, seconds: 0)
-            log("evaluation at \(trainer.environmentSteps) steps (missing from the resumed curve): return \(String(format: "%.1f", value))")
-        }
+        if folder.resume != nil { evaluateIfDue(resuming: true) }
         while trainer.environmentSteps < c.steps {
             trainer.step { event in
                 guard case let .episodeEnded(episode, steps, value) = event else { return }

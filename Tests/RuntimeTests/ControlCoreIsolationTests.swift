@@ -36,9 +36,7 @@ final class ControlCoreIsolationTests: XCTestCase {
         let cpus = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("svgrt-isolation-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let process = Process()
-        process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
-        process.arguments = ["run", "--plant", "pendulum", "--duration", "4", "--output", folder]
+        let process = svgrtProcess(["run", "--plant", "pendulum", "--duration", "4", "--output", folder])
         let output = Pipe()
         process.standardError = output
         process.standardOutput = output

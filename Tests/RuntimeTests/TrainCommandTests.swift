@@ -206,9 +206,7 @@ final class TrainCommandTests: XCTestCase {
     /// written), and the resume has nothing to replay.
     func testACheckpointHoldsItsOwnStepsEvaluation() throws {
         let run = folder + "/each"
-        let process = Process()
-        process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
-        process.arguments = ["train", "--steps", "1000000", "--evaluation-interval", "200", "--checkpoint-every", "0.000001", "--output", run]
+        let process = svgrtProcess(["train", "--steps", "1000000", "--evaluation-interval", "200", "--checkpoint-every", "0.000001", "--output", run])
         process.standardError = FileHandle.nullDevice
         try process.run()
         // curve.csv as the last checkpoint wrote it (atomically): column 0 steps, 2 episode_return, 3 evaluation_return.
@@ -260,9 +258,7 @@ final class TrainCommandTests: XCTestCase {
         let files = ["config.json", "curve.csv", "checkpoint.svgp", "report.md"]
         func contents() throws -> [Data] { try files.map { try Data(contentsOf: URL(fileURLWithPath: run + "/" + $0)) } }
         let before = try contents()
-        let process = Process()
-        process.executableURL = FirmwareProcess.executable.deletingLastPathComponent().appendingPathComponent("svgrt")
-        process.arguments = ["train", "--resume", run, "--steps", "1000000", "--output", run]
+        let process = svgrtProcess(["train", "--resume", run, "--steps", "1000000", "--output", run])
         process.standardError = FileHandle.nullDevice
         try process.run()
         usleep(1_500_000)  // evaluations happen; the first checkpoint is 60 s away
