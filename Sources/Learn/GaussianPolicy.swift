@@ -56,16 +56,6 @@ public final class GaussianPolicy {
     public var observationSize: Int { mean.inputSize }
     public let actionSize: Int
 
-    /// Correlation ρ in [0, 1) of successive exploration draws within an episode: η_t =
-    /// ρ η_{t−1} + √(1 − ρ²) ξ_t with ξ_t ~ N(0, I), so each η_t is still N(0, I) (the
-    /// log-densities `act` returns are the per-step marginal ones) while the noise stays on one
-    /// side for about 1/(1 − ρ) steps. 0: independent draws (one ξ per dimension, as before).
-    public var explorationCorrelation: Float = 0
-    /// η of the last exploring `act`, per action dimension.
-    let explorationNoise: FloatBuffer
-    /// The next exploring `act` draws η afresh (episode start).
-    var explorationNoiseRestarts = true
-
     /// A policy with hidden layers `hidden`, initial σ `initialStd`, Adam step `learningRate`.
     public init(observationSize: Int, actionSize: Int, hidden: [Int], maxBatch: Int, initialStd: Float,
                 learningRate: Float, actionLow: [Float]? = nil, actionHigh: [Float]? = nil,
@@ -85,7 +75,6 @@ public final class GaussianPolicy {
         meanSlopes = FloatBuffer(count: maxBatch * actionSize)
         logStds = FloatBuffer(count: maxBatch * actionSize)
         logStdSlopes = FloatBuffer(count: maxBatch * actionSize)
-        explorationNoise = FloatBuffer(count: actionSize)
         let outputs = stateDependentStd ? 2 * actionSize : actionSize
         mean = MLP(layerSizes: [observationSize] + hidden + [outputs], maxBatch: maxBatch)
         mean.initializeParameters(using: &generator)
@@ -114,7 +103,6 @@ public final class GaussianPolicy {
                   stateDependentStd: other.stateDependentStd, squashSamples: other.squashesSamples, generator: &unused)
         minLogStd = other.minLogStd
         maxLogStd = other.maxLogStd
-        explorationCorrelation = other.explorationCorrelation
         copyParameters(from: other)
     }
 
@@ -207,13 +195,8 @@ public final class GaussianPolicy {
     @inline(__always)
     public static func logDensity(eta: Float, logStd: Float) -> Float { -0.5 * eta * eta - logStd - 0.918_938_5 }
 
-    /// Starts the exploration noise afresh: the next exploring `act` draws η independent of the
-    /// last one (call at every episode start). Real-time safe.
-    public func restartExplorationNoise() { explorationNoiseRestarts = true }
-
-    /// Batch-1 action for `observation` into `action`: mean + σ η with η drawn (independently,
-    /// or correlated with the last η by `explorationCorrelation`), or the mean alone when
-    /// `deterministic`. Returns log π(a|s). Real-time safe.
+    /// Batch-1 action for `observation` into `action`: mean + σ η with fresh η (or the mean
+    /// alone when `deterministic`). Returns log π(a|s). Real-time safe.
     @discardableResult
     public func act(_ observation: UnsafeBufferPointer<Float>, into action: UnsafeMutableBufferPointer<Float>,
                     deterministic: Bool, generator: inout Xoshiro256StarStar) -> Float {
@@ -222,15 +205,8 @@ public final class GaussianPolicy {
         forwardMean(batch: 1)
         let mu = meanRow(0)
         var logDensity: Float = 0
-        let rho = explorationCorrelation, correlated = rho > 0 && !explorationNoiseRestarts
-        let innovation = correlated ? (1 - rho * rho).squareRoot() : 1
         for i in 0..<actionSize {
-            var eta: Float = 0
-            if !deterministic {
-                let xi = Float(generator.nextGaussian())
-                eta = correlated ? rho * explorationNoise[i] + innovation * xi : xi
-                explorationNoise[i] = eta
-            }
+            let eta: Float = deterministic ? 0 : Float(generator.nextGaussian())
             let u = mu[i] + sampleStd(0, i) * eta
             logDensity += Self.logDensity(eta: eta, logStd: sampleLogStd(0, i))
             if squashesSamples, let c = actionCenter, let h = actionHalfRange {
@@ -241,7 +217,6 @@ public final class GaussianPolicy {
                 action[i] = u
             }
         }
-        if !deterministic { explorationNoiseRestarts = false }
         return logDensity
     }
 

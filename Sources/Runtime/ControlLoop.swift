@@ -255,7 +255,6 @@ public final class ControlLoop: @unchecked Sendable {
                 if newEpisode {
                     if episodeSteps > 0 { reportEpisode(closed: .ended, steps: client.episodeLength) }
                     lastRewardStep = 0
-                    policy.restartExplorationNoise()
                 }
                 // Every step's reward counts once towards the return, contiguous or not.
                 if !flags.contains(.episodeStart) && step > 0 && step != lastRewardStep {

@@ -87,7 +87,6 @@ public final class Trainer {
         if let floor = p.minStdFraction { policy.minLogStd = logf(floor * stdUnit) }
         // SAC's bound on log σ of u (official code: [−5, 2]).
         if p.squashSamples { policy.maxLogStd = 2 }
-        policy.explorationCorrelation = p.explorationCorrelation
         // θ̄ starts at θ₀ (its weight after n episodes is (1 − τ)ⁿ).
         averagePolicy = p.averaging > 0 ? GaussianPolicy(copying: policy, maxBatch: 1) : nil
         replay = ReplayBuffer(capacity: configuration.replayCapacity, stateSize: S, actionSize: A)
@@ -170,7 +169,6 @@ public final class Trainer {
             episodeStart = environmentSteps
             atEpisodeBoundary?(self)
             plant.reset(using: &resetGenerator)
-            policy.restartExplorationNoise()
         }
         return over
     }

@@ -20,10 +20,6 @@ public struct PolicyConfiguration: Codable, Sendable, Equatable {
     /// τ of the Polyak average θ̄ of the policy's mean network after each episode (eq. 20), which
     /// evaluations, checkpoints and `svgrt evaluate` play; acting and every gradient use θ. 0: off.
     public var averaging: Float = 0
-    /// Correlation ρ of successive exploration draws within an episode (`GaussianPolicy.
-    /// explorationCorrelation`; 0: independent). ρ = e^(−Δt/τ) keeps the noise on one side
-    /// for about τ seconds at a control period Δt.
-    public var explorationCorrelation: Float = 0
     public init() {}
 }
 
@@ -445,7 +441,6 @@ extension TrainingConfiguration {
             case "gamma": if !(0...1).contains(x) { try refuse("in [0, 1]") }
             case "polyak", "averaging": if !(0...1).contains(x) || (leaf == "polyak" && x == 0) { try refuse(leaf == "polyak" ? "in (0, 1]" : "in [0, 1]") }
             case "initialStdFraction", "minStdFraction": if !(x > 0 && x <= 10) { try refuse("in (0, 10]") }
-            case "explorationCorrelation": if !(x >= 0 && x < 1) { try refuse("in [0, 1)") }
             case _ where leaf.hasSuffix("LearningRate") || leaf == "learningRate": if !(x > 0 && x < 1) { try refuse("in (0, 1)") }
             case "clipNorm", "valueScale": if !(x > 0) { try refuse("positive") }
             case "maximumImportanceWeight": if !(x >= 1) { try refuse("at least 1") }

@@ -56,7 +56,6 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "σ as a function of the state, a second policy head (true/false).") var stateDependentStd: Bool?
     @Option(help: "Squash each sampled action, a = c + h tanh(u) (SAC's policy; true/false).") var squashSamples: Bool?
     @Option(help: "τ of the Polyak average of the policy that evaluations play (0: off).") var policyAveraging: Float?
-    @Option(help: "Correlation ρ in [0, 1) of successive exploration draws within an episode (0: independent).") var explorationCorrelation: Float?
 
     /// "20x20" or "20,20" → [20, 20].
     static func widths(_ text: String, option: String) throws -> JSONValue {
@@ -117,7 +116,6 @@ struct AgentOptions: ParsableArguments {
         p("stateDependentStd", "state-dependent-std", stateDependentStd.map { .bool($0) })
         p("squashSamples", "squash-samples", squashSamples.map { .bool($0) })
         p("averaging", "policy-averaging", policyAveraging.map { .double(Double($0)) })
-        p("explorationCorrelation", "exploration-correlation", explorationCorrelation.map { .double(Double($0)) })
         if let reward { f.append(("reward", "source", "reward", .string(reward))) }
         if let rewardHidden { f.append(("reward", "hidden", "reward-hidden", try Self.widths(rewardHidden, option: "reward-hidden"))) }
         return f

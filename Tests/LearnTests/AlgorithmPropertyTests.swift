@@ -38,52 +38,6 @@ final class AlgorithmPropertyTests: XCTestCase {
         }
     }
 
-    /// Correlated exploration (`explorationCorrelation` ρ): the η behind each action has unit
-    /// variance, lag-1 correlation ρ, and starts afresh after `restartExplorationNoise()`;
-    /// `act` returns η's marginal log-density. With ρ = 0 the draws are the generator's
-    /// Gaussians one for one, as before.
-    func testCorrelatedExplorationNoise() {
-        let plant = Pendulum()
-        let s: [Float] = [0.3, -0.2, 1.5]
-        for rho: Float in [0, 0.9] {
-            let l = SmallLearner(plant: plant, seed: 5)
-            l.policy.explorationCorrelation = rho
-            var g = Xoshiro256StarStar(seed: 11)
-            var reference = g
-            let row = l.policy.mean.input(sample: 0)
-            for i in 0..<3 { row[i] = s[i] }
-            l.policy.forwardMean(batch: 1)
-            let mu = l.policy.meanRow(0)[0], sigma = l.policy.sampleStd(0, 0), logSigma = l.policy.sampleLogStd(0, 0)
-            // Episodes of 100 steps; η from each action.
-            var etas: [[Float]] = []
-            var worstDensity: Float = 0, worstIID: Float = 0
-            for _ in 0..<400 {
-                l.policy.restartExplorationNoise()
-                var episode: [Float] = []
-                for _ in 0..<100 {
-                    var a: [Float] = [0]
-                    let logp = l.policy.act(s, into: &a, generator: &g)
-                    let eta = (a[0] - mu) / sigma
-                    episode.append(eta)
-                    worstDensity = max(worstDensity, abs(logp - GaussianPolicy.logDensity(eta: eta, logStd: logSigma)))
-                    if rho == 0 { worstIID = max(worstIID, abs(eta - Float(reference.nextGaussian()))) }
-                }
-                etas.append(episode)
-            }
-            let all = etas.flatMap { $0 }
-            let variance = all.map { $0 * $0 }.reduce(0, +) / Float(all.count)
-            XCTAssertEqual(variance, 1, accuracy: 0.08, "ρ \(rho): variance of η")
-            // Lag 1 within episodes, and across a restart (last η of one episode, first of the next).
-            var within: Float = 0, pairs: Float = 0, across: Float = 0
-            for e in etas { for t in 1..<e.count { within += e[t] * e[t - 1]; pairs += 1 } }
-            for k in 1..<etas.count { across += etas[k - 1].last! * etas[k][0] }
-            XCTAssertEqual(within / pairs, rho, accuracy: 0.02, "ρ \(rho): lag-1 correlation within episodes")
-            XCTAssertEqual(across / Float(etas.count - 1), 0, accuracy: 0.15, "ρ \(rho): correlation across a restart")
-            XCTAssertLessThanOrEqual(worstDensity, 1e-4, "ρ \(rho): log-density of η")
-            if rho == 0 { XCTAssertLessThanOrEqual(worstIID, 1e-6, "ρ 0: η is the generator's Gaussian") }
-        }
-    }
-
     func testImportanceWeightIsOneOnPolicyAndTruncated() {
         XCTAssertEqual(truncatedImportanceWeight(logDensityNow: -1.3, logDensityThen: -1.3, maximum: 5), 1)
         XCTAssertEqual(truncatedImportanceWeight(logDensityNow: 10, logDensityThen: -10, maximum: 5), 5)
@@ -199,8 +153,6 @@ final class AlgorithmPropertyTests: XCTestCase {
             ("planner", try configuration("pendulum", .planner, hyperparameters: ["modelStepsPerEpisode": .int(5)])),
             ("SAC-SVG(2)", try configuration("pendulum", .sacSVG, hyperparameters: ["warmupSteps": .int(64), "modelFreeUpdates": .int(0)])),
             ("SAC (SAC-SVG(0))", try configuration("pendulum", .sacSVG, hyperparameters: ["warmupSteps": .int(64), "horizon": .int(0)])),
-            ("SAC-SVG(2) with correlated exploration", try configuration("pendulum", .sacSVG, hyperparameters: ["warmupSteps": .int(64)],
-                                                                          policy: ["explorationCorrelation": .double(0.9)])),
             ("SAC-SVG(3) on Hopper-v5", try configuration("Hopper-v5", .sacSVG,
                                                            hyperparameters: ["warmupSteps": .int(64), "modelFreeUpdates": .int(0), "horizon": .int(3),
                                                                              "batchSize": .int(64)])),
