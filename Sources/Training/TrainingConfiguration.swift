@@ -99,11 +99,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     /// The algorithm a plant trains with unless told otherwise: SVG(∞) on the Hand (the paper's
     /// finding, docs/results/hand.md), SAC-SVG(2) on reacher3 (SVG(1)-ER does not learn it:
-    /// docs/results/matrix.md), SVG(1)-ER everywhere else.
+    /// docs/results/matrix.md) and on swimmer3 (its best row there, 3 seeds; SVG(1)-ER ends below
+    /// the zero action), SVG(1)-ER everywhere else.
     public static func defaultAlgorithm(for plant: String) -> Algorithm {
         switch plant {
         case "hand": return .svgInfinity
-        case "reacher3": return .sacSVG
+        case "reacher3", "swimmer3": return .sacSVG
         // gymnasium's MuJoCo tasks: SVG(1)-ER's σ collapses and it stays near the zero action on
         // Hopper-v5 (3 seeds, docs/results/matrix.md) and holds no balance on InvertedPendulum-v5.
         case let name where PlantRegistry.mujocoNames.contains(name): return .sacSVG
@@ -177,8 +178,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             // two updates per step (seeds 1–5, confirmed on 6–10: docs/results/matrix.md).
             return ["warmupSteps": .int(200), "modelFreeUpdates": .int(200), "valueScale": .double(10),
                     "temperatureLearningRate": .double(3e-3), "updatesPerStep": .int(2)]
-        case "reacher3":
-            // A critic scale near the returns' size, as on the pendulum (3 seeds: docs/results/matrix.md).
+        case "reacher3", "swimmer3":
+            // A critic scale near the returns' size, as on the pendulum (3 seeds each: docs/results/matrix.md).
             return ["valueScale": .double(10)]
         case let name where PlantRegistry.mujocoNames.contains(name):
             // The official code on its MuJoCo tasks: 1,000 seed steps, 10,000 plain SAC updates.

@@ -166,7 +166,12 @@ final class TrainerTests: XCTestCase {
         guard case .svg1ER(let he) = try configuration("reacher3", .svg1ER).hyperparameters else { return XCTFail() }
         XCTAssertEqual(he.valueScale, 100)
         XCTAssertEqual(try configuration("hand").algorithm, .svgInfinity)
-        XCTAssertEqual(try configuration("swimmer3").algorithm, .svg1ER)
+        // swimmer3 too, at the same critic scale; the other swimmers keep SVG(1)-ER.
+        guard case .sacSVG(let hs) = try configuration("swimmer3").hyperparameters else { return XCTFail("swimmer3 trains with SAC-SVG(2)") }
+        XCTAssertEqual(hs.horizon, 2)
+        XCTAssertEqual(hs.valueScale, 10)
+        XCTAssertEqual(hs.gamma, 0.995, "the plant's discount")
+        XCTAssertEqual(try configuration("swimmer5").algorithm, .svg1ER)
         for task in ["Hopper-v5", "HalfCheetah-v5", "Walker2d-v5", "InvertedPendulum-v5"] {
             XCTAssertEqual(try configuration(task).algorithm, .sacSVG, "gymnasium's \(task) trains with SAC-SVG(H) by default")
         }
