@@ -55,6 +55,24 @@ public final class TraceSession {
                         "--subbuf-size=1M", "--num-subbuf=8", "svgrt"])
         try Self.lttng(["enable-event", "--userspace", "--session=\(name)", "--channel=svgrt", "--filter=$ctx.vpid == \(process)", "svgrt:*"])
         try Self.lttng(["start", name])
+        try Self.waitForRegistration(of: process)
+    }
+
+    /// Waits until `process`'s tracer has registered with the session daemon: a session records
+    /// a process's events only from then on. A process started while a daemon was running
+    /// registered before its `main`; one started before the daemon (which `ensureSessionDaemon`
+    /// may just have started) registers only when the daemon wakes it, which can take seconds.
+    /// Then 200 ms more, for the daemon to push the session to a process that has just registered.
+    static func waitForRegistration(of process: Int32, timeout: Double = 10) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if try lttng(["list", "--userspace"]).contains("PID: \(process) ") { break }
+            guard Date() < deadline else {
+                throw Failure(description: "process \(process) did not register with lttng-sessiond within \(Int(timeout)) s (is it built with the LTTng trait?)")
+            }
+            usleep(50_000)
+        }
+        usleep(200_000)
     }
 
     /// Stops the session and closes the trace.

@@ -245,7 +245,6 @@ struct Run: ParsableCommand {
         var traceSession: TraceSession?
         if let trace {
             traceSession = try TraceSession(directory: trace)
-            usleep(200_000)
             log("svgrt run: tracing svgrt:* into \(trace) (discard mode)")
         }
         // The control core runs the control thread alone: this process's other threads (the

@@ -18,8 +18,7 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(svgrt_trace_available(), 1, "built without the LTTng trait")
         let directory = NSTemporaryDirectory() + "svgrt-trace-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let session = try TraceSession(directory: directory)
-        usleep(200_000)  // let the application's tracepoints be registered with the session
+        let session = try TraceSession(directory: directory)  // returns once this process records into it
         let f = try OnlineFixture(rate: 1000, replayCapacity: 5_000, warmupTransitions: 64)
         f.run(cycles: 500)
         let control = f.control
