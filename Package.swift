@@ -95,7 +95,7 @@ let package = Package(
             cSettings: [.define("SVGRT_LTTNG", .when(traits: ["LTTng"])), .headerSearchPath(".")],
             linkerSettings: [.linkedLibrary("lttng-ust", .when(traits: ["LTTng"])), .linkedLibrary("dl", .when(traits: ["LTTng"]))]),
         .target(name: "Runtime", dependencies: ["Net", "Learn", "Link", "_RuntimeShims", "_Tracepoints"]),
-        .target(name: "TraceAnalysis", dependencies: ["Runtime"]),
+        .target(name: "TraceAnalysis", dependencies: ["Runtime", "_Tracepoints"]),
         .target(name: "Link", dependencies: ["Checksum", "_LinkShims"]),
         .executableTarget(
             name: "firmware-sim",

@@ -1,4 +1,5 @@
 import Foundation
+import _Tracepoints
 
 /// An LTTng user-space tracing session for the `svgrt:*` events, driven through the `lttng`
 /// command (lttng-tools). The channel is in discard mode with a read timer: the recommended
@@ -7,6 +8,10 @@ import Foundation
 public final class TraceSession {
     public let name: String
     public let directory: String
+
+    /// Whether this build has the `svgrt:*` tracepoints (the package trait `LTTng`, on by
+    /// default). Without them a session would record nothing.
+    public static var tracepointsBuiltIn: Bool { svgrt_trace_available() == 1 }
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String

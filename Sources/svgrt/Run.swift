@@ -77,6 +77,9 @@ struct Run: ParsableCommand {
     func log(_ line: String) { FileHandle.standardError.write((line + "\n").data(using: .utf8)!) }
 
     func validate() throws {
+        if trace != nil && !TraceSession.tracepointsBuiltIn {
+            throw ValidationError("--trace needs the LTTng tracepoints, and this svgrt was built without them (--disable-default-traits)")
+        }
         guard rate > 0, rate <= 10_000, rate.isFinite else { throw ValidationError("--rate must be in (0, 10000] Hz (got \(rate))") }
         guard duration > 0, duration.isFinite else { throw ValidationError("--duration must be a positive number of seconds (got \(duration))") }
         guard evaluateEvery > 0, evaluateEvery.isFinite else { throw ValidationError("--evaluate-every must be a positive number of seconds") }

@@ -43,4 +43,21 @@ final class TraceTests: XCTestCase {
         XCTAssertEqual(report.compute.total, 500)
         XCTAssertTrue(report.summary.contains("p99.9"))
     }
+
+    /// `svgrt run --trace` is refused before anything is written when svgrt has no tracepoints
+    /// (scripts/test runs this in its build without the LTTng trait too). With them the option
+    /// passes, and the next check (a zero duration) refuses the run.
+    func testTraceOptionNeedsTheTracepoints() throws {
+        let folder = NSTemporaryDirectory() + "svgrt-trace-option-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (status, output) = try svgrt(["run", "--trace", folder + "/trace", "--output", folder + "/run", "--duration", "0"])
+        XCTAssertNotEqual(status, 0, output)
+        if TraceSession.tracepointsBuiltIn {
+            XCTAssertFalse(output.contains("--trace needs"), output)
+            XCTAssertTrue(output.contains("--duration must be a positive number"), output)
+        } else {
+            XCTAssertTrue(output.contains("--trace needs the LTTng tracepoints"), output)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder), "nothing written")
+    }
 }
