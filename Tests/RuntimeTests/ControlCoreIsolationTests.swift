@@ -1,4 +1,3 @@
-import FirmwareLauncher
 import Foundation
 import XCTest
 
