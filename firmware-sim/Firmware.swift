@@ -297,12 +297,11 @@ final class Firmware {
         case .configure:
             switch Messages.readConfigure(&payload) {
             case .failure(let reason): counters.count(reason)
-            case .success(let (parameter, value)):
-                // The weak actuator's index is an integer naming one of the plant's actuators.
-                let isActuator = parameter != .weakActuator || (value == value.rounded() && value < Double(plant.actionSize))
-                guard parameter.validRange.contains(value) && isActuator else {
+            case .success(let (number, value)):
+                // An unknown parameter, or a value the parameter does not take: FAULT 5, nothing changes.
+                guard let parameter = ConfigureParameter(rawValue: number), parameter.accepts(value, actionSize: plant.actionSize) else {
                     counters.count(.outOfRange)
-                    send(.fault) { Messages.writeFault(&$0, code: .badParameter, detail: UInt32(parameter.rawValue)) }
+                    send(.fault) { Messages.writeFault(&$0, code: .badParameter, detail: UInt32(number)) }
                     return true
                 }
                 counters.accepted += 1
@@ -333,7 +332,7 @@ final class Firmware {
         _ = transport.sendToLastSender(UnsafeRawBufferPointer(rebasing: tx[0..<n]))
     }
 
-    /// Sets a perturbation; `value` is within `parameter.validRange` (checked by the callers).
+    /// Sets a perturbation; `parameter.accepts(value, …)` (checked by the callers).
     func apply(_ parameter: ConfigureParameter, _ value: Double) {
         switch parameter {
         case .actuatorNoise: disturbances.actuatorNoise = value

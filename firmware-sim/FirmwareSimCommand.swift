@@ -108,12 +108,13 @@ struct FirmwareSim: ParsableCommand {
                 throw ValidationError("--\(name) must be in [\(range.lowerBound), \(range.upperBound)] (got \(value))")
             }
         }
-        if let made = PlantRegistry.make(plant), weakActuator >= made.actionSize {
-            throw ValidationError("--weak-actuator must name one of \(plant)'s \(made.actionSize) actuators (0 to \(made.actionSize - 1)) or be -1")
+        let actionSize = PlantRegistry.make(plant)?.actionSize ?? Int.max
+        if weakActuator >= actionSize {
+            throw ValidationError("--weak-actuator must name one of \(plant)'s \(actionSize) actuators (0 to \(actionSize - 1)) or be -1")
         }
         guard watchdogTicks >= 1 else { throw ValidationError("--watchdog-ticks must be at least 1") }
         guard delayMs >= 0, delayMs <= 10_000, delayMs.isFinite else { throw ValidationError("--delay-ms must be in [0, 10000]") }
-        do { _ = try Schedule(schedule) } catch { throw ValidationError("--schedule: \(error)") }
+        do { _ = try Schedule(schedule, actionSize: actionSize) } catch { throw ValidationError("--schedule: \(error)") }
     }
 
     func run() throws {

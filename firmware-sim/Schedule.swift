@@ -37,7 +37,9 @@ struct Schedule {
     private(set) var entries: [Entry]
     private(set) var next = 0
 
-    init(_ text: String) throws {
+    /// Parses `text`; every value must be one a plant with `actionSize` actuators accepts over
+    /// CONFIGURE (`ConfigureParameter.accepts`).
+    init(_ text: String, actionSize: Int = Int.max) throws {
         entries = []
         for item in text.split(separator: ",") where !item.isEmpty {
             let parts = item.split(separator: ":", maxSplits: 1)
@@ -52,8 +54,12 @@ struct Schedule {
                     + ConfigureParameterName.allCases.map(\.rawValue).joined(separator: ", "))
             }
             let range = key.configureParameter.validRange
-            guard range.contains(value) else {
-                throw ParseError(description: "schedule entry '\(item)': \(key.rawValue) must be in [\(range.lowerBound), \(range.upperBound)]")
+            guard key.configureParameter.accepts(value, actionSize: actionSize) else {
+                if key == .weakActuator && value == value.rounded() && value >= 0 && value <= range.upperBound {
+                    throw ParseError(description: "schedule entry '\(item)': weak-actuator must be an actuator's index below \(actionSize), or -1 for none")
+                }
+                let kind = range.contains(value) ? "a whole number " : ""
+                throw ParseError(description: "schedule entry '\(item)': \(key.rawValue) must be \(kind)in [\(range.lowerBound), \(range.upperBound)]")
             }
             entries.append(Entry(seconds: seconds, parameter: key, value: value))
         }

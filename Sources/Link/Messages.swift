@@ -39,7 +39,7 @@ public enum FaultCode: UInt16, Sendable {
     case handshakeRequired = 2
     case badAction = 3
     case badReset = 4
-    /// A CONFIGURE value outside its parameter's range (detail: the parameter).
+    /// A CONFIGURE of an unknown parameter or with a value it does not take (detail: the parameter number).
     case badParameter = 5
     /// Another controller holds the plant (sent to the one refused).
     case otherController = 6
@@ -52,7 +52,20 @@ public enum ConfigureParameter: UInt8, Sendable, CaseIterable {
     /// The actuator `weakActuatorGain` applies to (−1: none; the plant refuses an index ≥ A).
     case weakActuator = 7, weakActuatorGain = 8
 
-    /// The values a plant accepts (docs/protocol.md); anything else is refused with FAULT 5.
+    /// The values a plant with `actionSize` actuators accepts (docs/protocol.md): within
+    /// `validRange`, a whole number for the parameters that count (ticks, on/off, an actuator's
+    /// index), and an index below `actionSize` for the weak actuator. Anything else is refused
+    /// with FAULT 5.
+    public func accepts(_ value: Double, actionSize: Int) -> Bool {
+        guard validRange.contains(value) else { return false }
+        switch self {
+        case .observationDelayTicks, .stuckObservation: return value == value.rounded()
+        case .weakActuator: return value == value.rounded() && value < Double(actionSize)
+        default: return true
+        }
+    }
+
+    /// The interval a plant accepts values in (`accepts` adds whole numbers where they count).
     public var validRange: ClosedRange<Double> {
         switch self {
         case .actuatorNoise: 0...1            // standard deviation, fraction of the actuator range
@@ -61,7 +74,7 @@ public enum ConfigureParameter: UInt8, Sendable, CaseIterable {
         case .observationDelayTicks: 0...32   // the plant's delay line
         case .stuckObservation: 0...1
         case .dropObservationProbability: 0...1
-        case .weakActuator: -1...255          // an integer
+        case .weakActuator: -1...255          // an actuator's index
         case .weakActuatorGain: 0...10
         }
     }
@@ -229,8 +242,10 @@ public enum Messages {
         w.write(value)
     }
 
-    public static func readConfigure(_ r: inout ByteReader) -> Result<(ConfigureParameter, Double), FrameRejection> {
-        guard let raw = r.read(UInt8.self), let parameter = ConfigureParameter(rawValue: raw), let value = r.readDouble(), r.remaining == 0
+    /// The parameter's number as sent (one `ConfigureParameter` names, or not: a plant refuses
+    /// an unknown one with FAULT 5, as it refuses a value out of range) and its value.
+    public static func readConfigure(_ r: inout ByteReader) -> Result<(parameter: UInt8, value: Double), FrameRejection> {
+        guard let parameter = r.read(UInt8.self), let value = r.readDouble(), r.remaining == 0
         else { return .failure(.malformedPayload) }
         guard value.isFinite else { return .failure(.nonFiniteValue) }
         return .success((parameter, value))

@@ -60,8 +60,8 @@ final class FrameCodecTests: XCTestCase {
         XCTAssertEqual(fault.code, .watchdog)
         XCTAssertEqual(fault.detail, 11)
         let configure = try roundTrip(.configure, write: { Messages.writeConfigure(&$0, .actuatorGain, 0.6) }, read: { Messages.readConfigure(&$0) }).get()
-        XCTAssertEqual(configure.0, .actuatorGain)
-        XCTAssertEqual(configure.1, 0.6)
+        XCTAssertEqual(configure.parameter, ConfigureParameter.actuatorGain.rawValue)
+        XCTAssertEqual(configure.value, 0.6)
         var action: [Float] = [0]
         let answering = try action.withUnsafeMutableBufferPointer { out in
             try roundTrip(.act, write: { w in [Float(1.25)].withUnsafeBufferPointer { a in Messages.writeAct(&w, answering: 9, action: a) } },

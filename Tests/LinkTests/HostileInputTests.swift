@@ -82,11 +82,20 @@ final class HostileInputTests: XCTestCase {
         for (parameter, value) in [(ConfigureParameter.observationDelayTicks, 1e30), (.actuatorGain, -1), (.dropObservationProbability, 2),
                                    (.actuatorNoise, 1e300), (.sensorNoise, -0.5), (.stuckObservation, 7),
                                    // The pendulum has one actuator: index 1 names none, 0.5 is not an index.
-                                   (.weakActuator, 1), (.weakActuator, 0.5), (.weakActuator, -2), (.weakActuatorGain, 11)] {
+                                   (.weakActuator, 1), (.weakActuator, 0.5), (.weakActuator, -2), (.weakActuatorGain, 11),
+                                   // Ticks and on/off are whole numbers.
+                                   (.observationDelayTicks, 2.5), (.stuckObservation, 0.5)] {
             peer.send(.configure) { Messages.writeConfigure(&$0, parameter, value) }
             let fault = peer.fault()
             XCTAssertEqual(fault?.code, FaultCode.badParameter.rawValue, "\(parameter) = \(value)")
             XCTAssertEqual(fault?.detail, UInt32(parameter.rawValue))
+        }
+        // A parameter the protocol does not define: FAULT 5 too, with its number as detail.
+        for number: UInt8 in [0, 9, 255] {
+            peer.send(.configure) { $0.write(number); $0.write(1.0) }
+            let fault = peer.fault()
+            XCTAssertEqual(fault?.code, FaultCode.badParameter.rawValue, "parameter \(number)")
+            XCTAssertEqual(fault?.detail, UInt32(number))
         }
         // A value in range is taken without a word.
         peer.send(.configure) { Messages.writeConfigure(&$0, .actuatorGain, 0.6) }
@@ -113,10 +122,10 @@ final class HostileInputTests: XCTestCase {
         XCTAssertNotNil(peer.sense(), "the plant acted on a malformed BYE")
         usleep(250_000)  // a status line
         let summary = firmware.stop()
-        XCTAssertEqual(summary["rejected_out_of_range"], 13)
+        XCTAssertEqual(summary["rejected_out_of_range"], 18)
         XCTAssertEqual(summary["rejected_nan_inf_value"], 1)
         XCTAssertEqual(summary["rejected_malformed_payload"], 2)
-        XCTAssertTrue(firmware.log.contains("rejected 16: NaN/Inf value 1, malformed payload 2, out of range 13"),
+        XCTAssertTrue(firmware.log.contains("rejected 21: NaN/Inf value 1, malformed payload 2, out of range 18"),
                       "the status counts by reason:\n\(firmware.log)")
     }
 
@@ -153,7 +162,10 @@ final class HostileInputTests: XCTestCase {
                                      (["--sensor-noise", "inf"], "--sensor-noise must be in"),
                                      (["--actuator-gain=-1"], "--actuator-gain must be in"),
                                      (["--schedule", "1:delay=1e30"], "delay must be in [0.0, 32.0]"),
-                                     (["--schedule", "1:gain=-1"], "gain must be in")] {
+                                     (["--schedule", "1:gain=-1"], "gain must be in"),
+                                     (["--schedule", "1:stuck=0.5"], "stuck must be a whole number in [0.0, 1.0]"),
+                                     (["--schedule", "1:delay=2.5"], "delay must be a whole number in [0.0, 32.0]"),
+                                     (["--schedule", "1:weak-actuator=1"], "weak-actuator must be an actuator's index below 1, or -1 for none")] {
             XCTAssertThrowsError(try FirmwareProcess(["--port", "0"] + arguments), "\(arguments)") { error in
                 XCTAssertTrue("\(error)".contains(message), "\(arguments): \(error)")
             }

@@ -45,8 +45,8 @@ final class PythonFramesTests: XCTestCase {
         let fault = try decoded("fault", .fault) { Messages.readFault(&$0) }.1.get()
         XCTAssertEqual(fault.code, .watchdog)
         let configure = try decoded("configure", .configure) { Messages.readConfigure(&$0) }.1.get()
-        XCTAssertEqual(configure.0, .actuatorGain)
-        XCTAssertEqual(configure.1, 0.6)
+        XCTAssertEqual(configure.parameter, ConfigureParameter.actuatorGain.rawValue)
+        XCTAssertEqual(configure.value, 0.6)
         XCTAssertEqual(try decoded("bye", .bye) { $0.remaining }.1, 0)
     }
 }
