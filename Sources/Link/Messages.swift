@@ -31,6 +31,29 @@ public struct PlantDescription: Sendable, Equatable {
         self.actionLow = actionLow
         self.actionHigh = actionHigh
     }
+
+    /// The largest observation a SENSE can carry: (1,024 − 10) / 4 floats.
+    public static let maximumObservationSize = (Frame.maximumPayload - 10) / 4
+
+    /// Why a controller that knows the plant only from this description cannot drive it, in one
+    /// line (nil: it can). A decoded HELLO is well-formed; this checks that it describes a plant:
+    /// a printable name, 1 to `maximumObservationSize` observations, at least one actuator, each
+    /// with low < high, a step and an episode longer than zero.
+    public var refusal: String? {
+        if name.isEmpty || name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "its name \(name.debugDescription) is empty or holds control characters"
+        }
+        guard (1...Self.maximumObservationSize).contains(observationSize) else {
+            return "it has \(observationSize) observations; a SENSE carries 1 to \(Self.maximumObservationSize)"
+        }
+        guard actionSize >= 1 else { return "it has no actuators (A = 0)" }
+        if let i = (0..<actionSize).first(where: { !(actionLow[$0] < actionHigh[$0]) }) {
+            return "actuator \(i)'s limits [\(actionLow[i]), \(actionHigh[i])] hold no action: low must be below high"
+        }
+        guard stepMicroseconds > 0 else { return "its step is 0 µs" }
+        guard episodeLength > 0 else { return "its episodes are 0 steps long" }
+        return nil
+    }
 }
 
 /// Fault codes of FAULT messages.

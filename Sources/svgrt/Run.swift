@@ -160,6 +160,9 @@ struct Run: ParsableCommand {
             let resumedPlant = base.first?.fields["plant"].flatMap { if case .string(let p) = $0 { p } else { nil } }
             if resumedPlant == nil || resumedPlant!.hasPrefix(WirePlant.prefix) {
                 let description = try Self.describe(connect)
+                if let refusal = description.refusal {
+                    throw ValidationError("the board at \(connect) cannot be learned from its HELLO: \(refusal)")
+                }
                 wirePlant = WirePlant(helloName: description.name, observationSize: description.observationSize,
                                       actionSize: description.actionSize, physicalStateSize: description.physicalStateSize,
                                       timeStep: Double(description.stepMicroseconds) / 1e6, episodeLength: description.episodeLength,

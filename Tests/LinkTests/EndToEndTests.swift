@@ -82,7 +82,7 @@ final class EndToEndTests: XCTestCase {
         var name = [CChar](repeating: 0, count: 128)
         let master = svgrt_open_pseudoterminal(&name, name.count)
         XCTAssertGreaterThanOrEqual(master, 0)
-        let slave = String(cString: name)
+        let slave = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "lockstep", "--transport", "serial", "--device", slave])
         let transport = try SerialTransport(fileDescriptor: master)
         let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1)

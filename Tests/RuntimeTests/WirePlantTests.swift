@@ -1,10 +1,11 @@
 import FirmwareLauncher
 import Foundation
+import Link
 import XCTest
 
 /// `svgrt run --connect` with no `--plant`: the plant is learned as its HELLO describes it, with a
 /// learned reward, and the run folder says so; the same board resumes; a board of another
-/// plant is refused on resume.
+/// plant is refused on resume; a HELLO that describes no drivable plant is refused.
 final class WirePlantTests: XCTestCase {
     func testABoardWithNoPlantNameIsLearnedFromItsHello() throws {
         let folder = NSTemporaryDirectory() + "svgrt-wire-\(UUID().uuidString)"
@@ -46,6 +47,51 @@ final class WirePlantTests: XCTestCase {
         XCTAssertNotEqual(refused.status, 0)
         XCTAssertTrue(refused.output.contains("is wire:pendulum, the resumed run's plant wire:reacher3"), refused.output)
         XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "-3"))
+    }
+
+    /// A board whose HELLO decodes but describes no plant (no actuators, no observations, an
+    /// empty action range, a zero step or episode) is refused in one line naming the field,
+    /// before a run folder is made. The board here is this test answering HELLOs.
+    func testABoardWhoseHelloDescribesNoPlantIsRefused() throws {
+        let good = PlantDescription(name: "arm", observationSize: 3, actionSize: 1, physicalStateSize: 2, stepMicroseconds: 10_000,
+                                    tickMicroseconds: 10_000, episodeLength: 200, mode: .realTime, actionLow: [-2], actionHigh: [2])
+        let cases: [(String, (inout PlantDescription) -> Void)] = [
+            ("it has no actuators (A = 0)", { $0.actionSize = 0; $0.actionLow = []; $0.actionHigh = [] }),
+            ("it has 0 observations", { $0.observationSize = 0 }),
+            ("actuator 0's limits [2.0, -2.0] hold no action", { $0.actionLow = [2]; $0.actionHigh = [-2] }),
+            ("its step is 0 µs", { $0.stepMicroseconds = 0 }),
+            ("its episodes are 0 steps long", { $0.episodeLength = 0 }),
+        ]
+        for (message, spoil) in cases {
+            var description = good
+            spoil(&description)
+            let board = try UDPTransport(port: 0)
+            defer { board.close() }
+            let folder = NSTemporaryDirectory() + "svgrt-wire-bad-\(UUID().uuidString)"
+            let process = svgrtProcess(["run", "--connect", "127.0.0.1:\(board.localPort)", "--duration", "2", "--output", folder])
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = output
+            try process.run()
+            var buffer = [UInt8](repeating: 0, count: Frame.maximumSize + 1), reply = [UInt8](repeating: 0, count: Frame.maximumSize)
+            let deadline = Date().addingTimeInterval(20)
+            while process.isRunning && Date() < deadline {
+                let n = buffer.withUnsafeMutableBytes { board.receive(into: $0, timeoutMicroseconds: 50_000) }
+                guard let n, case .success(let header) = buffer.withUnsafeBytes({ Frame.decodeHeader(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }),
+                      header.type == .hello else { continue }
+                let length = reply.withUnsafeMutableBytes {
+                    Frame.encode(FrameHeader(type: .hello, sequence: 1, plantTimeMicroseconds: 0), into: $0) { Messages.writeHelloReply(&$0, description) }
+                }
+                _ = reply.withUnsafeBytes { board.sendToLastSender(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+            }
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            XCTAssertNotEqual(process.terminationStatus, 0, "\(message): \(text)")
+            XCTAssertTrue(text.contains("cannot be learned from its HELLO: \(message)"), "\(message): \(text)")
+            XCTAssertEqual(text.split(separator: "\n").filter { $0.contains("Error") }.count, 1, text)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder), "\(message): a run folder was made")
+        }
     }
 
     func testAKnownRewardIsRefusedForABoardWithNoPlantName() throws {
