@@ -34,6 +34,7 @@ public struct TransportError: Error, CustomStringConvertible {
     init(_ what: String, errno code: Int32) {
         description = "\(what): \(String(cString: strerror(code)))"
     }
+    init(description: String) { self.description = description }
 }
 
 /// Waits until `fd` is readable or the timeout (µs resolution, `ppoll`) passes.

@@ -22,9 +22,9 @@ public final class UDPTransport: FrameTransport {
         var local = sockaddr_in()
         local.sin_family = sa_family_t(AF_INET)
         local.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, address, &local.sin_addr) == 1 else {
+        do { local.sin_addr = try Self.ipv4Address(of: address) } catch {
             Glibc.close(fd)
-            throw TransportError("address \(address)", errno: EINVAL)
+            throw error
         }
         let bound = withUnsafePointer(to: &local) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
@@ -42,13 +42,33 @@ public final class UDPTransport: FrameTransport {
         localPort = UInt16(bigEndian: actual.sin_port)
     }
 
-    /// Sends to `address:port` from now on.
-    public func connect(to address: String = "127.0.0.1", port: UInt16) {
+    /// Sends to `address:port` from now on; `address` is dotted IPv4 or a host name (resolved
+    /// here, once: call it before the real-time loop, not in it).
+    public func connect(to address: String = "127.0.0.1", port: UInt16) throws {
+        let resolved = try Self.ipv4Address(of: address)
         peer = sockaddr_in()
         peer.sin_family = sa_family_t(AF_INET)
         peer.sin_port = port.bigEndian
-        _ = inet_pton(AF_INET, address, &peer.sin_addr)
+        peer.sin_addr = resolved
         hasPeer = true
+    }
+
+    /// The IPv4 address of `host`: dotted (192.168.1.20) or a name the resolver knows
+    /// (localhost, board.local). Throws a one-line error naming `host` otherwise.
+    public static func ipv4Address(of host: String) throws -> in_addr {
+        var address = in_addr()
+        if inet_pton(AF_INET, host, &address) == 1 { return address }
+        var hints = addrinfo()
+        hints.ai_family = AF_INET
+        hints.ai_socktype = Int32(SOCK_DGRAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, nil, &hints, &list)
+        defer { if let list { freeaddrinfo(list) } }
+        guard status == 0, let first = list, let socketAddress = first.pointee.ai_addr else {
+            let reason = status == 0 ? "no IPv4 address" : String(cString: gai_strerror(status))
+            throw TransportError(description: "cannot resolve the host '\(host)': \(reason)")
+        }
+        return socketAddress.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
     }
 
     public func send(_ frame: UnsafeRawBufferPointer) -> Bool {

@@ -32,8 +32,17 @@ public struct TraceReport {
         }
     }
 
-    /// Reads the trace in `directory` with babeltrace2.
+    /// Reads the trace in `directory` with babeltrace2. A folder with no CTF `metadata` file in
+    /// it (no trace), or a trace babeltrace2 cannot read, is refused in one line.
     public init(directory: String) throws {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
+            throw Failure(description: "\(directory) is not a folder: give the trace folder `svgrt run --trace DIR` recorded")
+        }
+        let holdsMetadata = FileManager.default.enumerator(atPath: directory)?.contains { ($0 as? String).map { ($0 as NSString).lastPathComponent == "metadata" } ?? false } ?? false
+        guard holdsMetadata else {
+            throw Failure(description: "\(directory) holds no LTTng trace (no CTF metadata file in it): record one with `svgrt run --trace DIR`")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["babeltrace2", directory]
@@ -44,8 +53,17 @@ public struct TraceReport {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
+            // babeltrace2 explains a failure in many lines; its first error-level log line
+            // ("MM-DD time pid tid E COMPONENT function@file:line [object] what") names the cause.
             let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw Failure(description: "babeltrace2 \(directory) failed: \(message)")
+            let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let firstError = lines.lazy.compactMap { line -> String? in
+                let fields = line.split(separator: " ", maxSplits: 7, omittingEmptySubsequences: true)
+                guard fields.count == 8, fields[4] == "E" else { return nil }
+                return fields[7].hasPrefix("[") ? String(fields[7].drop { $0 != "]" }.dropFirst()).trimmingCharacters(in: .whitespaces) : String(fields[7])
+            }.first
+            let cause = firstError ?? lines.last ?? "no message"
+            throw Failure(description: "babeltrace2 could not read the trace in \(directory) (exit \(process.terminationStatus)): \(cause)")
         }
         self.init(text: String(decoding: data, as: UTF8.self))
     }

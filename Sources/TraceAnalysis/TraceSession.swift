@@ -54,7 +54,7 @@ public final class TraceSession {
         self.name = name
         self.directory = directory
         try Self.ensureSessionDaemon()
-        try? Self.lttng(["destroy", name])
+        _ = try? Self.lttng(["destroy", name])
         try Self.lttng(["create", name, "--output=\(directory)"])
         try Self.lttng(["enable-channel", "--userspace", "--session=\(name)", "--discard", "--read-timer=200",
                         "--subbuf-size=1M", "--num-subbuf=8", "svgrt"])

@@ -62,7 +62,7 @@ func runCheck() throws {
     // What `svgrt run` assembles (`OnlineSession`), with the pendulum's default agent.
     let trainer = try Trainer(TrainingConfiguration.defaults(for: "pendulum"))
     let transport = try UDPTransport(port: 0)
-    transport.connect(port: port)
+    try transport.connect(port: port)
     let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1)
     try client.handshake()
     var controlOptions = ControlLoop.Options()

@@ -118,6 +118,10 @@ struct AgentOptions: ParsableArguments {
         p("averaging", "policy-averaging", policyAveraging.map { .double(Double($0)) })
         if let reward { f.append(("reward", "source", "reward", .string(reward))) }
         if let rewardHidden { f.append(("reward", "hidden", "reward-hidden", try Self.widths(rewardHidden, option: "reward-hidden"))) }
+        // nan and inf parse as Floats; no field takes them.
+        for (_, _, option, value) in f {
+            if case .double(let x) = value, !x.isFinite { throw ValidationError("--\(option) must be a finite number (got \(x))") }
+        }
         return f
     }
 

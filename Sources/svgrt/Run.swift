@@ -115,6 +115,8 @@ struct Run: ParsableCommand {
         static func hostAndPort(_ connect: String) throws -> (host: String, port: UInt16) {
         let parts = connect.split(separator: ":")
         guard parts.count == 2, let port = UInt16(parts[1]) else { throw ValidationError("--connect wants HOST:PORT") }
+        // A host that does not resolve is refused here, before anything is started or written.
+        do { _ = try UDPTransport.ipv4Address(of: String(parts[0])) } catch { throw ValidationError("--connect: \(error)") }
         return (String(parts[0]), port)
     }
 
@@ -122,7 +124,7 @@ struct Run: ParsableCommand {
     static func describe(_ connect: String) throws -> PlantDescription {
         let (host, port) = try hostAndPort(connect)
         let transport = try UDPTransport(port: 0)
-        transport.connect(to: host, port: port)
+        try transport.connect(to: host, port: port)
         let client = PlantClient(transport: transport, observationSize: 0, actionSize: 0, timeoutMicroseconds: 200_000, attempts: 25)
         return try client.handshake()
     }
@@ -214,7 +216,7 @@ struct Run: ParsableCommand {
 
         let S = trainer.plant.observationSize, A = trainer.plant.actionSize
         let transport = try UDPTransport(port: 0)
-        transport.connect(to: host, port: plantPort)
+        try transport.connect(to: host, port: plantPort)
         let client = PlantClient(transport: transport, observationSize: S, actionSize: A, timeoutMicroseconds: 200_000, attempts: 25)
         let description = try client.handshake()
         log("svgrt run: connected to '\(description.name)' (\(S) observations, \(A) actions, \(description.mode))")

@@ -14,6 +14,7 @@ enum RunFolder {
 
     /// Creates `path` (and its parents) if missing.
     static func create(_ path: String) throws {
+        guard !path.isEmpty else { throw CommandError("--output is empty: name the run folder") }
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw CommandError("cannot create the run folder \(path): \(reason(error))")
         }

@@ -45,7 +45,7 @@ final class EndToEndTests: XCTestCase {
     func testLockstepOverUDPMatchesInProcessPlantBitForBit() throws {
         let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "lockstep", "--port", "0"])
         let transport = try UDPTransport(port: 0)
-        transport.connect(port: firmware.port)
+        try transport.connect(port: firmware.port)
         let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1)
         try runLockstepAgainstInProcessPlant(client, steps: 1000)
         XCTAssertEqual(client.counters.totalRejected, 0)
@@ -60,7 +60,7 @@ final class EndToEndTests: XCTestCase {
         let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "lockstep", "--port", "0",
                                             "--drop", "0.1", "--corrupt", "0.05", "--seed", "3"])
         let transport = try UDPTransport(port: 0)
-        transport.connect(port: firmware.port)
+        try transport.connect(port: firmware.port)
         let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1, timeoutMicroseconds: 20_000, attempts: 50)
         try runLockstepAgainstInProcessPlant(client, steps: 1000)
         let summary = firmware.stop()
@@ -96,7 +96,7 @@ final class EndToEndTests: XCTestCase {
     func testLockstepExchangeAllocatesNothingOnTheControllerSide() throws {
         let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "lockstep", "--port", "0"])
         let transport = try UDPTransport(port: 0)
-        transport.connect(port: firmware.port)
+        try transport.connect(port: firmware.port)
         let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1)
         try client.handshake()
         try client.reset(.seeded(1))
@@ -115,10 +115,26 @@ final class EndToEndTests: XCTestCase {
         firmware.stop()
     }
 
+    /// A controller reaches its plant by name as well as by address; a name that does not
+    /// resolve is refused in one line naming it (it used to be sent to 0.0.0.0 without a word).
+    func testHostNamesResolveAndUnknownOnesAreRefused() throws {
+        XCTAssertEqual(try UDPTransport.ipv4Address(of: "localhost").s_addr, try UDPTransport.ipv4Address(of: "127.0.0.1").s_addr)
+        XCTAssertThrowsError(try UDPTransport.ipv4Address(of: "no-such-host.invalid")) { error in
+            XCTAssertTrue("\(error)".contains("cannot resolve the host 'no-such-host.invalid'"), "\(error)")
+        }
+        let transport = try UDPTransport(port: 0)
+        XCTAssertThrowsError(try transport.connect(to: "no-such-host.invalid", port: 5600))
+        let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "lockstep", "--port", "0"])
+        defer { firmware.stop() }
+        try transport.connect(to: "localhost", port: firmware.port)
+        let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1)
+        XCTAssertEqual(try client.handshake().name, "pendulum")
+    }
+
     func testShapeMismatchIsRefusedWithAClearMessage() throws {
         let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "lockstep", "--port", "0"])
         let transport = try UDPTransport(port: 0)
-        transport.connect(port: firmware.port)
+        try transport.connect(port: firmware.port)
         let client = PlantClient(transport: transport, observationSize: 4, actionSize: 1)
         XCTAssertThrowsError(try client.handshake()) { error in
             XCTAssertEqual(error as? LinkError, .shapeMismatch(plant: "pendulum", observationSize: 3, actionSize: 1,
@@ -134,7 +150,7 @@ final class EndToEndTests: XCTestCase {
         let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "200",
                                             "--watchdog-ticks", "5", "--port", "0"])
         let transport = try UDPTransport(port: 0)
-        transport.connect(port: firmware.port)
+        try transport.connect(port: firmware.port)
         let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1)
         try client.handshake()
         // Drive with full torque for a few ticks, then go silent.
@@ -178,7 +194,7 @@ final class EndToEndTests: XCTestCase {
         var firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "lockstep", "--port", "0"])
         let port = firmware.port
         let transport = try UDPTransport(port: 0)
-        transport.connect(port: port)
+        try transport.connect(port: port)
         let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1, timeoutMicroseconds: 50_000, attempts: 40)
         try client.handshake()
         try client.reset(.seeded(1))

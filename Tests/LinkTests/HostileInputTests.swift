@@ -13,7 +13,7 @@ final class RawPeer {
 
     init(port: UInt16) throws {
         transport = try UDPTransport(port: 0)
-        transport.connect(port: port)
+        try transport.connect(port: port)
     }
 
     deinit { tx.deallocate(); rx.deallocate(); transport.close() }

@@ -14,7 +14,7 @@ final class MuJoCoWireTests: XCTestCase {
         let fixture = try GymnasiumFixture(id)
         let firmware = try FirmwareProcess(["--plant", id, "--mode", "lockstep", "--port", "0"])
         let transport = try UDPTransport(port: 0)
-        transport.connect(port: firmware.port)
+        try transport.connect(port: firmware.port)
         let nq = Int(fixture.header["nq"]!)!, nv = Int(fixture.header["nv"]!)!
         let observationSize = Int(fixture.header["observation"]!)!, actionSize = Int(fixture.header["nu"]!)!
         let client = PlantClient(transport: transport, observationSize: observationSize, actionSize: actionSize)
@@ -62,7 +62,7 @@ final class MuJoCoDisturbanceTests: XCTestCase {
     func testGainAndNoiseChangeLiveOnHopper() throws {
         let firmware = try FirmwareProcess(["--plant", "Hopper-v5", "--mode", "lockstep", "--port", "0"])
         let transport = try UDPTransport(port: 0)
-        transport.connect(port: firmware.port)
+        try transport.connect(port: firmware.port)
         let client = PlantClient(transport: transport, observationSize: 11, actionSize: 3)
         try client.handshake()
         let plant = try MuJoCoPlant("Hopper-v5")

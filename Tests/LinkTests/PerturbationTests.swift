@@ -11,7 +11,7 @@ final class PerturbationTests: XCTestCase {
     func connect(_ extra: [String] = []) throws -> (FirmwareProcess, PlantClient) {
         let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "lockstep", "--port", "0", "--status-interval", "0"] + extra)
         let transport = try UDPTransport(port: 0)
-        transport.connect(port: firmware.port)
+        try transport.connect(port: firmware.port)
         let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1)
         try client.handshake()
         try client.reset(.explicit([1.0, 0.0]))

@@ -42,7 +42,7 @@ final class OnlineFixture {
         }
         trainer = try Trainer(c)
         let transport = try UDPTransport(port: 0)
-        transport.connect(port: firmware.port)
+        try transport.connect(port: firmware.port)
         client = PlantClient(transport: transport, observationSize: trainer.plant.observationSize, actionSize: trainer.plant.actionSize)
         try client.handshake()
         var controlOptions = ControlLoop.Options()

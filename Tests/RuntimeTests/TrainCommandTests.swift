@@ -7,6 +7,26 @@ final class TrainCommandTests: XCTestCase {
     var folder: String { FileManager.default.temporaryDirectory.appendingPathComponent("svgrt-train-\(getpid())").path }
     override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
 
+    /// `svgrt trace-report` on no folder, a folder with no trace, or a trace babeltrace2 cannot
+    /// read (a garbage metadata file) says so in one line.
+    func testTraceReportRefusesWhatIsNoTraceInOneLine() throws {
+        let empty = folder + "-no-trace"
+        try FileManager.default.createDirectory(atPath: empty + "/ust", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: empty) }
+        let garbage = folder + "-garbage-trace"
+        try FileManager.default.createDirectory(atPath: garbage + "/ust", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: garbage) }
+        try Data("not CTF".utf8).write(to: URL(fileURLWithPath: garbage + "/ust/metadata"))
+        for (path, message) in [(empty + "/missing", "\(empty)/missing is not a folder"),
+                                (empty, "\(empty) holds no LTTng trace (no CTF metadata file in it)"),
+                                (garbage, "could not read the trace in \(garbage) (exit ")] {
+            let r = try svgrt(["trace-report", path])
+            XCTAssertNotEqual(r.status, 0, r.output)
+            XCTAssertTrue(r.output.contains(message), r.output)
+            XCTAssertEqual(r.output.split(separator: "\n").count, 1, "not one line: \(r.output)")
+        }
+    }
+
     /// An option of another algorithm, or out of range, is refused in one line naming the
     /// option, before anything is written.
     func testRefusedOptionsNameThemselvesAndWriteNothing() throws {
@@ -27,6 +47,10 @@ final class TrainCommandTests: XCTestCase {
             (["train", "--replay-capacity", "0"], "--replay-capacity must be an integer from 1"),
             (["train", "--batch-size", "100000"], "--batch-size must be an integer from 1 to 4,096"),
             (["train", "--algo", "sac-svg", "--model-batch-size", "5000"], "--model-batch-size must be an integer from 1 to 4,096"),
+            (["train", "--gamma", "nan"], "--gamma must be a finite number (got nan)"),
+            (["train", "--learning-rate", "inf"], "--learning-rate must be a finite number (got inf)"),
+            (["train", "--steps", "10", "--output", ""], "--output is empty: name the run folder"),
+            (["run", "--connect", "no-such-host.invalid:5600", "--duration", "1"], "--connect: cannot resolve the host 'no-such-host.invalid'"),
         ]
         // A replay larger than this machine's memory (1e9 pendulum transitions: 48 GB).
         let memory = Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE)))
