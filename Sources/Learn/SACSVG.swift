@@ -42,7 +42,8 @@ public final class SACSVG: Agent {
         public var temperatureLearningRate: Float = 3e-4
         /// τ of the critics' soft targets (official code and SB3: 0.005).
         public var polyak: Float = 0.005
-        /// Gradient-norm clip of actor and critics (official code: 5).
+        /// Gradient-norm clip of actor, critics and model (official code: 5 for actor and
+        /// critics, 1 for its model, so there the model's clip binds at least as often as here).
         public var clipNorm: Float = 5
         /// Initial temperature α (official code and SB3: 1).
         public var initialTemperature: Float = 1
