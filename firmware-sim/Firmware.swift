@@ -269,6 +269,8 @@ final class Firmware {
                 send(.fault) { Messages.writeFault(&$0, code: .badAction, detail: UInt32(reason.rawValue)) }
                 return true
             case .success(let answering):
+                // Lockstep: an ACT before the first SENSE (no RESET yet) answers nothing.
+                guard options.realTime || lastSenseLength > 0 else { counters.count(.unexpectedMessage); return true }
                 counters.accepted += 1
                 ticksSinceAct = 0
                 watchdogTripped = false

@@ -129,6 +129,21 @@ final class HostileInputTests: XCTestCase {
                       "the status counts by reason:\n\(firmware.log)")
     }
 
+    /// In lockstep the plant steps only for an ACT answering a SENSE it sent: one before the
+    /// first RESET answers nothing, is counted as unexpected, and moves nothing.
+    func testALockstepActBeforeAnyResetDoesNotStepThePlant() throws {
+        let firmware = try FirmwareProcess(["--plant", "pendulum", "--mode", "lockstep", "--port", "0"])
+        let peer = try RawPeer(port: firmware.port)
+        XCTAssertTrue(peer.hello())
+        peer.send(.act) { w in [Float(1)].withUnsafeBufferPointer { Messages.writeAct(&w, answering: 0, action: $0) } }
+        XCTAssertNil(peer.sense(timeout: 200_000), "the plant stepped without a RESET")
+        peer.send(.reset) { Messages.writeReset(&$0, .seeded(3)) }
+        XCTAssertEqual(try XCTUnwrap(peer.sense()).step, 0)
+        let summary = firmware.stop()
+        XCTAssertEqual(summary["rejected_unexpected_message"], 1)
+        XCTAssertEqual(summary["steps"], 0)
+    }
+
     /// The plant serves the controller that shook hands: a stranger's datagrams (empty, garbage,
     /// valid frames) are dropped and counted and divert nothing; its HELLO is refused with
     /// FAULT 6 while the controller is there, and answered once it has said BYE.
