@@ -120,6 +120,22 @@ struct Run: ParsableCommand {
         return (String(parts[0]), port)
     }
 
+    /// How a board's HELLO differs from svg-rt's own `plant` of the same shape (nil: it does
+    /// not): actuator limits (as f32, as the wire carries them) and plant time per step.
+    static func mismatch(of description: PlantDescription, with plant: any Plant) -> String? {
+        for i in 0..<plant.actionSize {
+            let low = Float(plant.actionLow[i]), high = Float(plant.actionHigh[i])
+            if description.actionLow[i] != low || description.actionHigh[i] != high {
+                return "its actuator \(i) takes [\(description.actionLow[i]), \(description.actionHigh[i])], svg-rt's [\(low), \(high)]"
+            }
+        }
+        let step = UInt32(plant.timeStep * 1e6)
+        if description.stepMicroseconds != step {
+            return "its step is \(description.stepMicroseconds) µs of plant time, svg-rt's \(step) µs"
+        }
+        return nil
+    }
+
     /// The HELLO of the board at `connect` (HOST:PORT), asked with no expected shape.
     static func describe(_ connect: String) throws -> PlantDescription {
         let (host, port) = try hostAndPort(connect)
@@ -219,6 +235,12 @@ struct Run: ParsableCommand {
         try transport.connect(to: host, port: plantPort)
         let client = PlantClient(transport: transport, observationSize: S, actionSize: A, timeoutMicroseconds: 200_000, attempts: 25)
         let description = try client.handshake()
+        // A board named as one of svg-rt's plants must be that plant: its actuator limits and its
+        // step are what the safety chain and the learner assume.
+        if wirePlant == nil, let mismatch = Self.mismatch(of: description, with: trainer.plant) {
+            throw ValidationError("the board at \(host):\(plantPort) is not svg-rt's \(plant): \(mismatch); "
+                                  + "run with no --plant to learn it as its HELLO describes it")
+        }
         log("svgrt run: connected to '\(description.name)' (\(S) observations, \(A) actions, \(description.mode))")
         // The run folder is written only once the plant has answered.
         if let moved = try RunFolder.prepare(output, resuming: folder.resume) {

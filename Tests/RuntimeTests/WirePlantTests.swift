@@ -5,7 +5,8 @@ import XCTest
 
 /// `svgrt run --connect` with no `--plant`: the plant is learned as its HELLO describes it, with a
 /// learned reward, and the run folder says so; the same board resumes; a board of another
-/// plant is refused on resume; a HELLO that describes no drivable plant is refused.
+/// plant is refused on resume; a HELLO that describes no drivable plant, or a board unlike the
+/// plant `--plant` names, is refused.
 final class WirePlantTests: XCTestCase {
     func testABoardWithNoPlantNameIsLearnedFromItsHello() throws {
         let folder = NSTemporaryDirectory() + "svgrt-wire-\(UUID().uuidString)"
@@ -65,33 +66,59 @@ final class WirePlantTests: XCTestCase {
         for (message, spoil) in cases {
             var description = good
             spoil(&description)
-            let board = try UDPTransport(port: 0)
-            defer { board.close() }
             let folder = NSTemporaryDirectory() + "svgrt-wire-bad-\(UUID().uuidString)"
-            let process = svgrtProcess(["run", "--connect", "127.0.0.1:\(board.localPort)", "--duration", "2", "--output", folder])
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = output
-            try process.run()
-            var buffer = [UInt8](repeating: 0, count: Frame.maximumSize + 1), reply = [UInt8](repeating: 0, count: Frame.maximumSize)
-            let deadline = Date().addingTimeInterval(20)
-            while process.isRunning && Date() < deadline {
-                let n = buffer.withUnsafeMutableBytes { board.receive(into: $0, timeoutMicroseconds: 50_000) }
-                guard let n, case .success(let header) = buffer.withUnsafeBytes({ Frame.decodeHeader(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }),
-                      header.type == .hello else { continue }
-                let length = reply.withUnsafeMutableBytes {
-                    Frame.encode(FrameHeader(type: .hello, sequence: 1, plantTimeMicroseconds: 0), into: $0) { Messages.writeHelloReply(&$0, description) }
-                }
-                _ = reply.withUnsafeBytes { board.sendToLastSender(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
-            }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            XCTAssertNotEqual(process.terminationStatus, 0, "\(message): \(text)")
+            let (status, text) = try Self.svgrtAgainstBoard(answering: description, ["run", "--duration", "2", "--output", folder])
+            XCTAssertNotEqual(status, 0, "\(message): \(text)")
             XCTAssertTrue(text.contains("cannot be learned from its HELLO: \(message)"), "\(message): \(text)")
             XCTAssertEqual(text.split(separator: "\n").filter { $0.contains("Error") }.count, 1, text)
             XCTAssertFalse(FileManager.default.fileExists(atPath: folder), "\(message): a run folder was made")
         }
+    }
+
+    /// A board that names itself as one of svg-rt's plants (`--plant pendulum`) but has other
+    /// actuator limits or another step is refused, naming the difference, before a run folder is made.
+    func testABoardUnlikeTheNamedPlantIsRefused() throws {
+        let pendulum = PlantDescription(name: "pendulum", observationSize: 3, actionSize: 1, physicalStateSize: 2, stepMicroseconds: 50_000,
+                                        tickMicroseconds: 10_000, episodeLength: 200, mode: .realTime, actionLow: [-2], actionHigh: [2])
+        var weaker = pendulum
+        weaker.actionLow = [-1]
+        weaker.actionHigh = [1]
+        var faster = pendulum
+        faster.stepMicroseconds = 10_000
+        for (description, message) in [(weaker, "its actuator 0 takes [-1.0, 1.0], svg-rt's [-2.0, 2.0]"),
+                                        (faster, "its step is 10000 µs of plant time, svg-rt's 50000 µs")] {
+            let folder = NSTemporaryDirectory() + "svgrt-wire-unlike-\(UUID().uuidString)"
+            let (status, text) = try Self.svgrtAgainstBoard(answering: description, ["run", "--plant", "pendulum", "--duration", "2", "--output", folder])
+            XCTAssertNotEqual(status, 0, text)
+            XCTAssertTrue(text.contains("is not svg-rt's pendulum: \(message); run with no --plant"), text)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder), "a run folder was made")
+        }
+    }
+
+    /// Runs svgrt with `arguments` plus `--connect` to a board that is this test: it answers each
+    /// HELLO with `description` (and sends nothing else) until svgrt exits (20 s at most).
+    static func svgrtAgainstBoard(answering description: PlantDescription, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let board = try UDPTransport(port: 0)
+        defer { board.close() }
+        let process = svgrtProcess(arguments + ["--connect", "127.0.0.1:\(board.localPort)"])
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        var buffer = [UInt8](repeating: 0, count: Frame.maximumSize + 1), reply = [UInt8](repeating: 0, count: Frame.maximumSize)
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline {
+            let n = buffer.withUnsafeMutableBytes { board.receive(into: $0, timeoutMicroseconds: 50_000) }
+            guard let n, case .success(let header) = buffer.withUnsafeBytes({ Frame.decodeHeader(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }),
+                  header.type == .hello else { continue }
+            let length = reply.withUnsafeMutableBytes {
+                Frame.encode(FrameHeader(type: .hello, sequence: 1, plantTimeMicroseconds: 0), into: $0) { Messages.writeHelloReply(&$0, description) }
+            }
+            _ = reply.withUnsafeBytes { board.sendToLastSender(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+        }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 
     func testAKnownRewardIsRefusedForABoardWithNoPlantName() throws {
