@@ -14,7 +14,14 @@ public final class SerialTransport: FrameTransport {
     public private(set) var framingErrors = 0
 
     /// Opens `path` in raw mode (no echo, no line editing, 8 bits).
+    /// Opens the serial device at `path`; anything that is not a character device (a regular
+    /// file, a folder) is refused before it is opened for writing.
     public convenience init(path: String) throws {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw TransportError("open \(path)", errno: errno) }
+        guard info.st_mode & S_IFMT == S_IFCHR else {
+            throw TransportError(description: "\(path) is not a serial device (a character device such as /dev/ttyUSB0, /dev/ttyACM0 or a pty)")
+        }
         let fd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard fd >= 0 else { throw TransportError("open \(path)", errno: errno) }
         try self.init(fileDescriptor: fd)

@@ -78,6 +78,22 @@ final class EndToEndTests: XCTestCase {
         XCTAssertGreaterThan(counters.retransmissions, 0)
     }
 
+    /// A path that is not a character device is refused, not opened for writing.
+    func testASerialPathThatIsNoDeviceIsRefused() throws {
+        let file = NSTemporaryDirectory() + "svgrt-not-a-tty-\(getpid())"
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        for path in [file, NSTemporaryDirectory()] {
+            XCTAssertThrowsError(try SerialTransport(path: path)) { error in
+                XCTAssertTrue("\(error)".contains("is not a serial device"), "\(error)")
+            }
+        }
+        XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "keep me")
+        XCTAssertThrowsError(try FirmwareProcess(["--transport", "serial", "--device", file])) { error in
+            XCTAssertTrue("\(error)".contains("is not a serial device"), "\(error)")
+        }
+    }
+
     func testLockstepOverPtyWithCOBS() throws {
         var name = [CChar](repeating: 0, count: 128)
         let master = svgrt_open_pseudoterminal(&name, name.count)
