@@ -4,7 +4,10 @@
 /// `counters` and never delivered.
 ///
 /// `act`, `sendAction` and `receiveSense` are real-time safe (preallocated buffers, one
-/// syscall each plus a bounded poll); the handshake allocates and belongs to start-up.
+/// syscall each plus a bounded poll). The first handshake allocates (it decodes the plant's
+/// name and limits); a HELLO reply byte for byte equal to the last one decoded (a restarted
+/// plant, a late or repeated reply) is not decoded again, so re-handshakes with the same plant
+/// and stray replies allocate nothing.
 public final class PlantClient {
     public let transport: any FrameTransport
     public private(set) var plant: PlantDescription?
@@ -36,6 +39,11 @@ public final class PlantClient {
     let rx: UnsafeMutableRawBufferPointer
     let scratchObservation: UnsafeMutableBufferPointer<Float>
     var lastAction: UnsafeMutableBufferPointer<Float>
+    /// The payload of the last HELLO reply decoded (its first `helloPayloadCount` bytes) and
+    /// what it decoded to.
+    let helloPayload: UnsafeMutableRawBufferPointer
+    var helloPayloadCount = 0
+    var helloDescription: PlantDescription?
 
     /// A client for a plant of the given shape (0 accepts any size).
     public init(transport: any FrameTransport, observationSize: Int, actionSize: Int,
@@ -50,12 +58,14 @@ public final class PlantClient {
         observation = .allocate(capacity: max(observationSize, 1))
         scratchObservation = .allocate(capacity: 256)
         lastAction = .allocate(capacity: max(actionSize, 1))
+        helloPayload = .allocate(byteCount: Frame.maximumPayload, alignment: 8)
         observation.initialize(repeating: 0)
         lastAction.initialize(repeating: 0)
     }
 
     deinit {
         tx.deallocate(); rx.deallocate(); observation.deallocate(); scratchObservation.deallocate(); lastAction.deallocate()
+        helloPayload.deallocate()
     }
 
     // MARK: Sending
@@ -89,16 +99,25 @@ public final class PlantClient {
         var payload = Frame.payload(of: bytes, header)
         if header.type == .hello {
             // A HELLO opens a new conversation: the firmware may have restarted at sequence 1.
-            switch Messages.readHelloReply(&payload) {
-            case .success(let description):
-                tracker.restart()
-                _ = tracker.accept(header.sequence)
-                counters.accepted += 1
-                return .hello(description)
-            case .failure(let reason):
-                counters.count(reason)
-                return nil
+            let description: PlantDescription
+            if let known = helloDescription, isLastHelloPayload(payload) {
+                description = known
+            } else {
+                switch Messages.readHelloReply(&payload) {
+                case .success(let decoded):
+                    description = decoded
+                    helloPayload.copyMemory(from: UnsafeRawBufferPointer(start: payload.base, count: payload.count))
+                    helloPayloadCount = payload.count
+                    helloDescription = decoded
+                case .failure(let reason):
+                    counters.count(reason)
+                    return nil
+                }
             }
+            tracker.restart()
+            _ = tracker.accept(header.sequence)
+            counters.accepted += 1
+            return .hello(description)
         }
         if header.type == .fault, case .success(let (code, _)) = Messages.readFault(&payload), code == .handshakeRequired {
             // A restarted plant numbers its frames from 1 again: its FAULT 2 is exempt from the
@@ -145,6 +164,13 @@ public final class PlantClient {
             counters.count(.unexpectedMessage)
             return nil
         }
+    }
+
+    /// Whether `payload` holds the same bytes as the last HELLO reply decoded.
+    func isLastHelloPayload(_ payload: ByteReader) -> Bool {
+        guard payload.count == helloPayloadCount else { return false }
+        for i in 0..<helloPayloadCount where payload.base.load(fromByteOffset: i, as: UInt8.self) != helloPayload[i] { return false }
+        return true
     }
 
     // MARK: Handshake

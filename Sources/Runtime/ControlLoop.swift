@@ -325,8 +325,9 @@ public final class ControlLoop: @unchecked Sendable {
     public enum EpisodeClose: Float { case ended = 0, silent = 1, plantRestarted = 2 }
 
     /// A new handshake after the plant restarted or fell silent: outside the real-time section
-    /// (it waits up to one SENSE wait for the HELLO reply, and decoding the reply allocates its
-    /// name and limits). Closes the running episode; nothing is learned across the gap.
+    /// (it waits up to one SENSE wait for the HELLO reply). A reply equal to the last one is not
+    /// decoded again (`PlantClient`), so a plant that comes back as itself costs no allocation.
+    /// Closes the running episode; nothing is learned across the gap.
     func reconnect() {
         if episodeSteps > 0 { reportEpisode(closed: .plantRestarted) }
         previousValid = false

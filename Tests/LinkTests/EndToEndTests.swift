@@ -226,4 +226,53 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(client.stepIndex, 1)
         firmware.stop()
     }
+    /// A HELLO reply equal byte for byte to the last one decoded (a restarted plant, a late
+    /// reply) is taken without decoding it again, so it allocates nothing; a different one (the
+    /// plant came back with other limits) is decoded, never answered from the old description.
+    func testARepeatedHelloReplyAllocatesNothingAndAChangedOneIsDecoded() throws {
+        let board = try UDPTransport(port: 0), transport = try UDPTransport(port: 0)
+        defer { board.close(); transport.close() }
+        try transport.connect(port: board.localPort)
+        try board.connect(port: transport.localPort)
+        let first = PlantDescription(name: "pendulum", observationSize: 3, actionSize: 1, physicalStateSize: 2, stepMicroseconds: 50_000,
+                                     tickMicroseconds: 10_000, episodeLength: 200, mode: .realTime, actionLow: [-2], actionHigh: [2])
+        var weaker = first
+        weaker.actionLow = [-1]
+        weaker.actionHigh = [1]
+        var frame = [UInt8](repeating: 0, count: Frame.maximumSize), sequence: UInt32 = 0
+        // The board's reply sits in the client's socket before the client asks: the client takes
+        // any HELLO reply from its peer.
+        func reply(_ description: PlantDescription) {
+            sequence += 1
+            let n = frame.withUnsafeMutableBytes {
+                Frame.encode(FrameHeader(type: .hello, sequence: sequence, plantTimeMicroseconds: 0), into: $0) { Messages.writeHelloReply(&$0, description) }
+            }
+            XCTAssertTrue(frame.withUnsafeBytes { board.send(UnsafeRawBufferPointer(rebasing: $0[0..<n])) })
+        }
+        let client = PlantClient(transport: transport, observationSize: 3, actionSize: 1, timeoutMicroseconds: 200_000, attempts: 1)
+        reply(first)
+        XCTAssertEqual(try client.handshake(), first)
+        // One repeat first: its path instantiates type metadata once per process (a warm-up
+        // allocation, not a decode); then three repeats, counted.
+        reply(first)
+        XCTAssertEqual(try client.handshake(), first)
+        var matching = 0, sent = 0
+        let firstReply = frame.withUnsafeMutableBytes {
+            Frame.encode(FrameHeader(type: .hello, sequence: 99, plantTimeMicroseconds: 0), into: $0) { Messages.writeHelloReply(&$0, first) }
+        }
+        let before = svgrt_thread_allocation_count()
+        for _ in 0..<3 {
+            if frame.withUnsafeBytes({ board.send(UnsafeRawBufferPointer(rebasing: $0[0..<firstReply])) }) { sent += 1 }
+            if try client.handshake().actionHigh[0] == 2 { matching += 1 }
+        }
+        XCTAssertEqual(svgrt_thread_allocation_count() - before, 0, "heap allocations in handshakes with the same plant")
+        XCTAssertEqual(sent, 3)
+        XCTAssertEqual(matching, 3)
+        reply(weaker)
+        XCTAssertEqual(try client.handshake(), weaker)
+        XCTAssertEqual(client.plant, weaker)
+        reply(first)
+        XCTAssertEqual(try client.handshake(), first)
+        XCTAssertEqual(client.rehandshakes, 6)
+    }
 }

@@ -4,13 +4,17 @@ import Learn
 import Plants
 import Runtime
 import XCTest
+import _AllocationCounter
 
 /// The plant restarts under a running controller, twice: the control loop shakes hands again
 /// (FAULT 2 from the new process), closes the running episode, counts the restart, and goes on
-/// controlling and learning; nothing is stored across the gap.
+/// controlling and learning; nothing is stored across the gap, and the control thread allocates
+/// nothing after warm-up, the handshakes with the restarted plants included.
 final class PlantRestartTests: XCTestCase {
     func testControllerSurvivesTwoPlantRestarts() throws {
         let f = try OnlineFixture(rate: 500, replayCapacity: 20_000, warmupTransitions: 64)
+        f.control.allocationCounter = { svgrt_thread_allocation_count() }
+        f.control.warmUpCycles = 200
         let port = f.firmware.port
         f.session.start(maximumCycles: 4_000)  // 8 s
         usleep(1_500_000)
@@ -27,6 +31,7 @@ final class PlantRestartTests: XCTestCase {
         let thirdSummary = third.stop()
         XCTAssertEqual(f.control.plantRestarts, 2, "re-handshakes; failed attempts \(f.control.failedHandshakes)")
         XCTAssertEqual(f.client.rehandshakes, 2)
+        XCTAssertEqual(f.control.allocationsAfterWarmUp, 0, "heap allocations on the control thread after warm-up (restarts included)")
         XCTAssertGreaterThan(secondSummary["steps"] ?? 0, 500, "the first restarted plant was controlled")
         XCTAssertGreaterThan(thirdSummary["steps"] ?? 0, 500, "the second restarted plant was controlled")
         XCTAssertGreaterThan(f.learner.updates.load(ordering: .relaxed), updatesBeforeSecondRestart + 300, "learning went on")
