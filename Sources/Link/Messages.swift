@@ -54,6 +54,21 @@ public struct PlantDescription: Sendable, Equatable {
         guard episodeLength > 0 else { return "its episodes are 0 steps long" }
         return nil
     }
+
+    /// The first field in which this description differs from `other`, as "FIELD X, was Y"
+    /// (nil: they are equal).
+    public func difference(from other: PlantDescription) -> String? {
+        let fields: [(String, String, String)] = [
+            ("name", name.debugDescription, other.name.debugDescription),
+            ("S", "\(observationSize)", "\(other.observationSize)"), ("A", "\(actionSize)", "\(other.actionSize)"),
+            ("P", "\(physicalStateSize)", "\(other.physicalStateSize)"),
+            ("action low", "\(actionLow)", "\(other.actionLow)"), ("action high", "\(actionHigh)", "\(other.actionHigh)"),
+            ("plant step", "\(stepMicroseconds) µs", "\(other.stepMicroseconds) µs"),
+            ("tick", "\(tickMicroseconds) µs", "\(other.tickMicroseconds) µs"),
+            ("episode length", "\(episodeLength) steps", "\(other.episodeLength) steps"),
+            ("mode", mode == .realTime ? "real-time" : "lockstep", other.mode == .realTime ? "real-time" : "lockstep")]
+        return fields.first { $0.1 != $0.2 }.map { "\($0.0) \($0.1), was \($0.2)" }
+    }
 }
 
 /// Fault codes of FAULT messages.

@@ -117,6 +117,12 @@ public final class ControlLoop: @unchecked Sendable {
     /// Successful re-handshakes (the plant restarted), failed attempts, and the backoff: after
     /// a failed attempt the next waits twice as many cycles, up to 128.
     public private(set) var plantRestarts = 0, failedHandshakes = 0
+    /// The plant this loop was built for (the client's handshake before the loop started), and
+    /// what a re-handshake found instead: a plant that comes back with another description
+    /// (name, shape, actuator limits, step, episode length or mode) is not controlled. The loop
+    /// sends it the safe action once and stops; `changedPlant` says what answered.
+    public let plantAtStart: PlantDescription?
+    public private(set) var changedPlant: PlantDescription?
     var handshakeBackoff = 1, nextHandshakeCycle = 0
     /// The step whose reward was last added to the episode's return (each step's reward once).
     var lastRewardStep: UInt32 = 0
@@ -130,6 +136,7 @@ public final class ControlLoop: @unchecked Sendable {
         self.parameters = parameters
         self.ring = ring
         self.safety = safety
+        plantAtStart = client.plant
         record = TransitionRecord(stateSize: policy.observationSize, actionSize: policy.actionSize)
         progress = SPSCRing(minimumCapacity: 256, width: EpisodeReport.width)
         state = .allocate(capacity: policy.observationSize)
@@ -332,7 +339,11 @@ public final class ControlLoop: @unchecked Sendable {
         if episodeSteps > 0 { reportEpisode(closed: .plantRestarted) }
         previousValid = false
         do {
-            try client.handshake(attempts: 1, timeoutMicroseconds: options.senseWaitMicroseconds)
+            let description = try client.handshake(attempts: 1, timeoutMicroseconds: options.senseWaitMicroseconds)
+            if let start = plantAtStart, description != start {
+                changedPlant = description
+                stopFlag.store(true, ordering: .releasing)
+            }
             plantRestarts += 1
             handshakeBackoff = 1
             silentCycles = 0

@@ -330,7 +330,7 @@ struct Run: ParsableCommand {
         }
         while runInterrupted == 0 {
             let t = Date().timeIntervalSince(start)
-            if t >= duration { break }
+            if t >= duration || session.controlHasFinished { break }
             while control.progress.pop(into: reportRow) {
                 let episode = Int(reportRow[0]), value = Double(reportRow[1])
                 if reportRow[10] == ControlLoop.EpisodeClose.silent.rawValue {
@@ -412,5 +412,9 @@ struct Run: ParsableCommand {
                       client: client, firmwareSummary: firmwareSummary,
                       clipping: clipping, clipNorm: configuration.hyperparameters.clipNorm).write()
         log("svgrt run: report in \(output)/report.md (learning-curve.svg, latency-*.svg, CSVs, checkpoint.svgp)")
+        if let changed = control.changedPlant, let was = control.plantAtStart {
+            throw ValidationError("the plant restarted as another plant (\(changed.difference(from: was) ?? "")) and is not controlled: "
+                                  + "the run stopped at \(String(format: "%.0f", elapsed)) s, its report and checkpoint are written")
+        }
     }
 }

@@ -132,7 +132,9 @@ struct RunReport {
         md += "| gradient clip V_max = \(clipNorm) bound on | \(clipping) of each network's steps, this run |\n"
         md += "| safety chain | NaN guards \(control.safety.nonFiniteGuards), box clamps \(control.safety.boxClamps), rate limits \(control.safety.rateLimits) |\n"
         md += "| link | \(client.counters.summary) |\n"
-        md += "| plant restarts | \(control.plantRestarts) re-handshakes (\(control.failedHandshakes) attempts failed), \(control.silentEpisodes) episodes closed by silence |\n"
+        md += "| plant restarts | \(control.plantRestarts) re-handshakes (\(control.failedHandshakes) attempts failed), \(control.silentEpisodes) episodes closed by silence"
+            + (control.changedPlant.map { ", then it came back as another plant (\($0.difference(from: control.plantAtStart ?? $0) ?? "")): not controlled, the run stopped" } ?? "")
+            + " |\n"
         if let success = plant.successReturn {
             let firstGood = evaluations.first { $0.value >= success }
             md += "| evaluation | " + (firstGood.map { String(format: "≥ %.0f (\(plant.successMeaning)) first at %.0f s (%.1f)", success, $0.time, $0.value) }

@@ -45,6 +45,65 @@ final class PlantRestartTests: XCTestCase {
         XCTAssertEqual(closes.count, 2, "each restart closed the running episode once (by silence or by the restart): \(closes)")
     }
 
+    /// The plant restarts as another plant of the same shape (here: ticking at 250 Hz, not 500):
+    /// the loop does not control it. It stops after the handshake that saw it, having sent the
+    /// safe action, and says what changed; the run before the restart is kept.
+    func testAPlantThatComesBackAsAnotherPlantIsNotControlled() throws {
+        let f = try OnlineFixture(rate: 500, replayCapacity: 20_000, warmupTransitions: 64)
+        let port = f.firmware.port
+        f.session.start(maximumCycles: 5_000)  // 10 s at most
+        usleep(1_000_000)
+        let cyclesBefore = f.control.cycles
+        f.firmware.stop()
+        usleep(300_000)
+        let other = try FirmwareProcess(["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "250", "--watchdog-ticks", "50",
+                                         "--port", "\(port)"])
+        let deadline = Date().addingTimeInterval(8)
+        while !f.session.controlHasFinished && Date() < deadline { usleep(5_000) }
+        XCTAssertTrue(f.session.controlHasFinished, "the control loop stopped before its 5,000 cycles")
+        f.session.stop()
+        let summary = other.stop()
+        XCTAssertGreaterThan(cyclesBefore, 300)
+        XCTAssertLessThan(f.control.cycles, 5_000)
+        XCTAssertEqual(f.control.changedPlant?.tickMicroseconds, 4_000)
+        XCTAssertEqual(f.control.plantAtStart?.tickMicroseconds, 2_000)
+        XCTAssertEqual(f.control.changedPlant.flatMap { $0.difference(from: f.control.plantAtStart!) }, "tick 4000 µs, was 2000 µs")
+        // What the other plant took from the controller: its HELLO and the safe action, no more.
+        XCTAssertLessThan(summary["accepted"] ?? 99, 5, "the other plant was driven: \(summary)")
+    }
+
+    /// `svgrt run` against a board that restarts as another plant: the run stops, writes its
+    /// report and checkpoint, and exits non-zero naming what changed.
+    func testSvgrtRunStopsWhenThePlantComesBackAsAnotherPlant() throws {
+        var board = try FirmwareProcess(["--plant", "pendulum", "--mode", "realtime", "--port", "0"])
+        let port = board.port
+        let folder = NSTemporaryDirectory() + "svgrt-changed-plant-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let process = svgrtProcess(["run", "--plant", "pendulum", "--connect", "127.0.0.1:\(port)", "--duration", "30",
+                                    "--output", folder])
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        usleep(3_000_000)
+        board.stop()
+        usleep(300_000)
+        board = try FirmwareProcess(["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "50", "--port", "\(port)"])
+        defer { board.stop() }
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationStatus, 64, text)
+        XCTAssertTrue(text.contains("the plant restarted as another plant (tick 20000 µs, was 10000 µs) and is not controlled"), text)
+        for file in ["report.md", "checkpoint.svgp", "config.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: folder + "/" + file), "\(file) missing: \(text)")
+        }
+        let report = (try? String(contentsOfFile: folder + "/report.md", encoding: .utf8)) ?? ""
+        XCTAssertTrue(report.contains("came back as another plant (tick 20000 µs, was 10000 µs)"), report)
+    }
+
     /// 30 % of the plant's frames lost: each episode's return is the sum of the rewards that
     /// arrived and says how many steps are missing; every stored transition is one plant step
     /// (checked against the pendulum's own dynamics), never a step across a lost SENSE.
