@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
-"""The peer of the `sac-svg(2) update batch256 pendulum` benchmark: the same SAC-SVG(2) update
+"""The peer of the `sac-svg(2) update batch256 pendulum` benchmarks: the same SAC-SVG(2) update
 in PyTorch (CPU, one thread, float32), written the way a PyTorch user would: autograd for every
 gradient, the critics' and the model's parameters frozen during the actor step (so autograd
-only computes what the actor needs, as svg-rt does). Sizes as svg-rt's pendulum defaults:
-policy 3→256→256→2 (squashed sample, state-dependent log σ), twin critics 4→256→256→1 with
-soft targets, model 3 × (4→64→64→1) with a learned log σ̂ fitted on 64 two-step sequences,
-batch 256, Adam everywhere, gradient-norm clipping at 5, temperature tuned to −dim A.
+only computes what the actor needs, as svg-rt does). Sizes: policy 3→W→W→2 (squashed sample,
+state-dependent log σ), twin critics 4→W→W→1 with soft targets, model 3 × (4→64→64→1) with a
+learned log σ̂ fitted on 64 two-step sequences, batch 256, Adam everywhere, gradient-norm
+clipping at 5, temperature tuned to −dim A. W is the first argument: 256 (the default; SB3's SAC
+sizes) or 64 (svg-rt's pendulum default), named as the Swift benchmark of the same sizes.
 Prints: name and median ns per update.
 """
 import math
+import sys
 import torch
 
 from pytorch_peer import median_ns, mlp, pendulum_replay  # the same tanh MLP and timing as the network benchmarks
@@ -17,10 +19,12 @@ torch.set_num_threads(1)
 torch.manual_seed(0)
 S, A, B, MB, H, GAMMA, TAU, CLIP, SCALE = 3, 1, 256, 64, 2, 0.99, 0.005, 5.0, 10.0
 HIGH = 2.0
+W = int(sys.argv[1]) if len(sys.argv) > 1 else 256
+NAME = "sac-svg(2) update batch256 pendulum" + ("" if W == 256 else f" {W}-{W}")
 
-policy = mlp([S, 256, 256, 2 * A])
-critics = torch.nn.ModuleList([mlp([S + A, 256, 256, 1]) for _ in range(2)])
-targets = torch.nn.ModuleList([mlp([S + A, 256, 256, 1]) for _ in range(2)])
+policy = mlp([S, W, W, 2 * A])
+critics = torch.nn.ModuleList([mlp([S + A, W, W, 1]) for _ in range(2)])
+targets = torch.nn.ModuleList([mlp([S + A, W, W, 1]) for _ in range(2)])
 targets.load_state_dict(critics.state_dict())
 models = torch.nn.ModuleList([mlp([S + A, 64, 64, 1]) for _ in range(S)])
 model_log_std = torch.nn.Parameter(torch.full((S,), math.log(0.1)))
@@ -127,7 +131,7 @@ def update():
 def main():
     for _ in range(20):
         update()
-    print(f"sac-svg(2) update batch256 pendulum\t{median_ns(update, 5, 21):.0f}")
+    print(f"{NAME}\t{median_ns(update, 5, 21):.0f}")
 
 
 if __name__ == "__main__":

@@ -118,15 +118,21 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // One SAC-SVG(2) update (model, twin critics, actor through the two-step expansion,
-    // temperature; docs/algorithms.md §3.6) at its defaults on the pendulum: batch 256, policy
-    // 3→256→256→2 (mean and log σ), critics 2 × 4→256→256→1 with targets, model 3 × 4→64→64→1
-    // on 64 two-step sequences; the expansion from the first update (no model-free phase).
-    // The peer is pytorch_sacsvg_update.py.
-    Benchmark("sac-svg(2) update batch256 pendulum", configuration: slow) { benchmark in
-        let fields: [String: JSONValue] = ["algorithm": .string("sac-svg"),
-                                           "hyperparameters": .object(["horizon": .int(2), "modelFreeUpdates": .int(0),
-                                                                       "warmupSteps": .int(1_000_000)])]
-        measureUpdates(of: SACSVG.self, fields: fields, benchmark)
+    // temperature; docs/algorithms.md §3.6) on the pendulum: batch 256, policy 3→W→W→2 (mean and
+    // log σ), critics 2 × 4→W→W→1 with targets, model 3 × 4→64→64→1 on 64 two-step sequences;
+    // the expansion from the first update (no model-free phase). W = 256 (SB3's SAC sizes, the
+    // MuJoCo tasks' default) and W = 64 (the pendulum's default). The peer is
+    // pytorch_sacsvg_update.py, with the same W.
+    for width in [256, 64] {
+        let name = "sac-svg(2) update batch256 pendulum" + (width == 256 ? "" : " \(width)-\(width)")
+        Benchmark(name, configuration: slow) { benchmark in
+            let hidden: JSONValue = .array([.int(Int64(width)), .int(Int64(width))])
+            let fields: [String: JSONValue] = ["algorithm": .string("sac-svg"), "plant": .string("pendulum"),
+                                               "policy": .object(["hidden": hidden]),
+                                               "hyperparameters": .object(["horizon": .int(2), "modelFreeUpdates": .int(0),
+                                                                           "warmupSteps": .int(1_000_000), "valueHidden": hidden])]
+            measureUpdates(of: SACSVG.self, fields: fields, benchmark)
+        }
     }
 
     // One 256→256 dense layer at batch 256: the forward is a 256×256×256 matrix product, the

@@ -6,7 +6,9 @@ seeds 10000, 10001, … — gymnasium's reset stream, so the same distribution o
 not the same draws). Writes OUT/curve.csv with the columns the aggregate reads
 (steps, evaluation_return, seconds) and OUT/report.md (versions, budget, ms per env step).
 One torch thread, CPU.
-Usage: sb3_peer.py ALGO PLANT SEED STEPS OUT [--evaluation-interval N] [--evaluation-episodes K]
+Usage: sb3_peer.py ALGO PLANT SEED STEPS OUT [--evaluation-interval N] [--evaluation-episodes K] [--net-arch W,W]
+(--net-arch: the hidden widths of actor and critics instead of SB3's default 256,256, to compare at
+svg-rt's sizes.)
 """
 import argparse
 import os
@@ -89,7 +91,14 @@ def main():
     p.add_argument("out")
     p.add_argument("--evaluation-interval", type=int, default=None)
     p.add_argument("--evaluation-episodes", type=int, default=5)
+    p.add_argument("--net-arch", default=None, help="hidden widths, e.g. 64,64 (default: SB3's 256,256)")
     a = p.parse_args()
+    try:
+        net_arch = [int(w) for w in a.net_arch.split(",")] if a.net_arch else None
+    except ValueError:
+        sys.exit(f"sb3_peer: --net-arch wants widths separated by commas, e.g. 64,64 (got {a.net_arch!r})")
+    if net_arch is not None and (not net_arch or min(net_arch) < 1):
+        sys.exit(f"sb3_peer: --net-arch wants positive widths (got {a.net_arch!r})")
     gym_id = GYM_IDS.get(a.plant, a.plant)
     try:
         env = gym.make(gym_id)
@@ -99,13 +108,15 @@ def main():
     if every <= 0 or a.steps <= 0:
         sys.exit("sb3_peer: steps and --evaluation-interval must be positive")
     os.makedirs(a.out, exist_ok=True)
-    model = (SAC if a.algo == "sac" else TD3)("MlpPolicy", env, seed=a.seed, verbose=0, device="cpu")
+    kwargs = {"policy_kwargs": {"net_arch": net_arch}} if net_arch else {}
+    model = (SAC if a.algo == "sac" else TD3)("MlpPolicy", env, seed=a.seed, verbose=0, device="cpu", **kwargs)
     rows, start = [], time.time()
     model.learn(total_timesteps=a.steps, callback=Evaluate(every, a.evaluation_episodes, gym_id, rows, start, a.out))
     elapsed = time.time() - start
     with open(os.path.join(a.out, "report.md"), "w") as f:
         f.write(f"# stable-baselines3 {a.algo.upper()} on {gym_id}, seed {a.seed}\n\n"
-                f"Defaults of stable-baselines3 {stable_baselines3.__version__} (torch {torch.__version__}, one thread, "
+                f"Defaults of stable-baselines3 {stable_baselines3.__version__}"
+                f"{f' but hidden widths {net_arch}' if net_arch else ''} (torch {torch.__version__}, one thread, "
                 f"gymnasium {gym.__version__}, {platform.machine()}); {a.steps:,} steps; evaluation every {every:,} steps.\n\n"
                 f"Final evaluation {rows[-1][1]:.1f}; {elapsed:.0f} s, {elapsed / a.steps * 1000:.2f} ms per env step "
                 f"(evaluations included).\n")

@@ -156,6 +156,13 @@ final class TrainerTests: XCTestCase {
             }
         }
         XCTAssertEqual(h0.klWeight, 0, "the pendulum's SVG(1)-ER regularisers do not reach SVG(0)")
+        // SAC-SVG(H) on the pendulum: 64-64 policy and critics; elsewhere SB3's SAC sizes, 256-256.
+        let sacPendulum = try configuration("pendulum", .sacSVG)
+        guard case .sacSVG(let hp) = sacPendulum.hyperparameters else { return XCTFail() }
+        XCTAssertEqual(sacPendulum.policy.hidden, [64, 64])
+        XCTAssertEqual(hp.valueHidden, [64, 64])
+        XCTAssertEqual(try configuration("Hopper-v5").policy.hidden, [256, 256])
+        XCTAssertEqual(try configuration("pendulum", .svg1ER).policy.hidden, [100, 100], "the paper's sizes for the SVG variants")
         // reacher3 trains with SAC-SVG(2) at its critic scale unless told otherwise; SVG(1)-ER keeps
         // its own scale there.
         let reacher = try configuration("reacher3")
