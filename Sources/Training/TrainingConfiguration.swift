@@ -113,7 +113,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     }
 
     /// The policy an algorithm needs: SAC-SVG(H) acts with SAC's policy (squashed samples,
-    /// state-dependent σ starting at 1 in units of u, 256-256 as SB3's SAC); the others with the paper's.
+    /// state-dependent σ starting at 1 in units of u, 256-256 as SB3's SAC, 64-64 on the pendulum:
+    /// `defaults(for:)`); the others with the paper's.
     public static func policyDefaults(for algorithm: Algorithm) -> PolicyConfiguration {
         var p = PolicyConfiguration()
         if algorithm == .sacSVG {
@@ -176,8 +177,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             // Tuned on seeds 1–3 (docs/results/sac-svg.md): learn from 200 transitions on, the
             // expansion after 200 updates, a critic scale near the returns' size, α adapting fast;
             // two updates per step (seeds 1–5, confirmed on 6–10: docs/results/matrix.md); 64-64
-            // critics with the 64-64 policy (−200 at 1,750 steps on seeds 1–5 and 6–10, against
-            // 1,500 with 256-256 and 1,750 with 128-128, at 4.4 ms per step against 18.4 and 9.5).
+            // critics with the 64-64 policy (set in `defaults(for:)`; the same page).
             return ["warmupSteps": .int(200), "modelFreeUpdates": .int(200), "valueScale": .double(10),
                     "temperatureLearningRate": .double(3e-3), "updatesPerStep": .int(2),
                     "valueHidden": .array([.int(64), .int(64)])]
