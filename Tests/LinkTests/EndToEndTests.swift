@@ -226,6 +226,7 @@ final class EndToEndTests: XCTestCase {
         XCTAssertEqual(client.stepIndex, 1)
         firmware.stop()
     }
+
     /// A HELLO reply equal byte for byte to the last one decoded (a restarted plant, a late
     /// reply) is taken without decoding it again, so it allocates nothing; a different one (the
     /// plant came back with other limits) is decoded, never answered from the old description.

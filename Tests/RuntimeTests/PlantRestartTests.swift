@@ -81,11 +81,18 @@ final class PlantRestartTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let process = svgrtProcess(["run", "--plant", "pendulum", "--connect", "127.0.0.1:\(port)", "--duration", "30",
                                     "--output", folder])
-        let output = Pipe()
+        // Its output goes to a file, read while it runs: the board restarts once svgrt controls it.
+        let log = folder + ".log"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = output
         process.standardError = output
         try process.run()
-        usleep(3_000_000)
+        func written() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+        let started = Date().addingTimeInterval(20)
+        while process.isRunning && !written().contains("learning online") && Date() < started { usleep(50_000) }
+        usleep(1_000_000)
         board.stop()
         usleep(300_000)
         board = try FirmwareProcess(["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "50", "--port", "\(port)"])
@@ -94,7 +101,8 @@ final class PlantRestartTests: XCTestCase {
         while process.isRunning && Date() < deadline { usleep(50_000) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        try output.close()
+        let text = written()
         XCTAssertEqual(process.terminationStatus, 64, text)
         XCTAssertTrue(text.contains("the plant restarted as another plant (tick 20000 µs, was 10000 µs) and is not controlled"), text)
         for file in ["report.md", "checkpoint.svgp", "config.json"] {
