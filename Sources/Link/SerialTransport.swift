@@ -13,9 +13,8 @@ public final class SerialTransport: FrameTransport {
     /// Blocks between delimiters that were not valid COBS or too long.
     public private(set) var framingErrors = 0
 
-    /// Opens `path` in raw mode (no echo, no line editing, 8 bits).
-    /// Opens the serial device at `path`; anything that is not a character device (a regular
-    /// file, a folder) is refused before it is opened for writing.
+    /// Opens the serial device at `path` in raw mode (no echo, no line editing, 8 bits); anything
+    /// that is not a character device (a regular file, a folder) is refused before it is opened.
     public convenience init(path: String) throws {
         var info = stat()
         guard stat(path, &info) == 0 else { throw TransportError("open \(path)", errno: errno) }

@@ -112,7 +112,7 @@ struct Run: ParsableCommand {
         return tasks.compactMap(Int32.init).allSatisfy { svgrt_pin_thread_to_cpu($0, cpu) == 0 }
     }
 
-        static func hostAndPort(_ connect: String) throws -> (host: String, port: UInt16) {
+    static func hostAndPort(_ connect: String) throws -> (host: String, port: UInt16) {
         let parts = connect.split(separator: ":")
         guard parts.count == 2, let port = UInt16(parts[1]) else { throw ValidationError("--connect wants HOST:PORT") }
         // A host that does not resolve is refused here, before anything is started or written.
