@@ -166,6 +166,10 @@ public final class PlantClient {
         }
     }
 
+    /// The last HELLO reply decoded, whether or not its handshake succeeded (a plant of another
+    /// shape is refused by `handshake`, and described here).
+    public var lastHello: PlantDescription? { helloDescription }
+
     /// Whether `payload` holds the same bytes as the last HELLO reply decoded.
     func isLastHelloPayload(_ payload: ByteReader) -> Bool {
         guard payload.count == helloPayloadCount else { return false }

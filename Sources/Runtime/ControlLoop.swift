@@ -119,8 +119,8 @@ public final class ControlLoop: @unchecked Sendable {
     public private(set) var plantRestarts = 0, failedHandshakes = 0
     /// The plant this loop was built for (the client's handshake before the loop started), and
     /// what a re-handshake found instead: a plant that comes back with another description
-    /// (name, shape, actuator limits, step, episode length or mode) is not controlled. The loop
-    /// sends it the safe action once and stops; `changedPlant` says what answered.
+    /// (name, shape, actuator limits, step, tick, episode length or mode) is not controlled. The
+    /// loop sends it the safe action once and stops; `changedPlant` says what answered.
     public let plantAtStart: PlantDescription?
     public private(set) var changedPlant: PlantDescription?
     var handshakeBackoff = 1, nextHandshakeCycle = 0
@@ -349,6 +349,11 @@ public final class ControlLoop: @unchecked Sendable {
             silentCycles = 0
             lastRewardStep = 0
         } catch {
+            // A plant of another shape answered: not this loop's plant either.
+            if case .shapeMismatch = error, let seen = client.lastHello, let start = plantAtStart, seen != start {
+                changedPlant = seen
+                stopFlag.store(true, ordering: .releasing)
+            }
             failedHandshakes += 1
             handshakeBackoff = min(handshakeBackoff * 2, 128)
         }

@@ -72,6 +72,26 @@ final class PlantRestartTests: XCTestCase {
         XCTAssertLessThan(summary["accepted"] ?? 99, 5, "the other plant was driven: \(summary)")
     }
 
+    /// The plant restarts as a plant of another shape (the cart-pole): the handshake refuses it,
+    /// and the loop stops as for any other plant instead of retrying it for ever.
+    func testAPlantThatComesBackWithAnotherShapeStopsTheLoop() throws {
+        let f = try OnlineFixture(rate: 500, replayCapacity: 20_000, warmupTransitions: 64)
+        let port = f.firmware.port
+        f.session.start(maximumCycles: 5_000)
+        usleep(1_000_000)
+        f.firmware.stop()
+        usleep(300_000)
+        let other = try FirmwareProcess(["--plant", "cartpole", "--mode", "realtime", "--tick-rate", "500", "--port", "\(port)"])
+        let deadline = Date().addingTimeInterval(8)
+        while !f.session.controlHasFinished && Date() < deadline { usleep(5_000) }
+        XCTAssertTrue(f.session.controlHasFinished, "the control loop stopped before its 5,000 cycles")
+        f.session.stop()
+        _ = other.stop()
+        XCTAssertEqual(f.control.changedPlant?.name, "cartpole")
+        XCTAssertEqual(f.control.changedPlant.flatMap { $0.difference(from: f.control.plantAtStart!) }, "name \"cartpole\", was \"pendulum\"")
+        XCTAssertEqual(f.client.plant?.name, "pendulum", "the client kept the plant it shook hands with")
+    }
+
     /// `svgrt run` against a board that restarts as another plant: the run stops, writes its
     /// report and checkpoint, and exits non-zero naming what changed.
     func testSvgrtRunStopsWhenThePlantComesBackAsAnotherPlant() throws {
