@@ -39,11 +39,12 @@ public final class PlantClient {
     let rx: UnsafeMutableRawBufferPointer
     let scratchObservation: UnsafeMutableBufferPointer<Float>
     var lastAction: UnsafeMutableBufferPointer<Float>
-    /// The payload of the last HELLO reply decoded (its first `helloPayloadCount` bytes) and
-    /// what it decoded to.
+    /// The payload of the last HELLO reply decoded (its first `helloPayloadCount` bytes).
     let helloPayload: UnsafeMutableRawBufferPointer
     var helloPayloadCount = 0
-    var helloDescription: PlantDescription?
+    /// What that reply decoded to, whether or not its handshake succeeded (a plant of another
+    /// shape is refused by `handshake`, and described here).
+    public private(set) var lastHello: PlantDescription?
 
     /// A client for a plant of the given shape (0 accepts any size).
     public init(transport: any FrameTransport, observationSize: Int, actionSize: Int,
@@ -100,7 +101,7 @@ public final class PlantClient {
         if header.type == .hello {
             // A HELLO opens a new conversation: the firmware may have restarted at sequence 1.
             let description: PlantDescription
-            if let known = helloDescription, isLastHelloPayload(payload) {
+            if let known = lastHello, isLastHelloPayload(payload) {
                 description = known
             } else {
                 switch Messages.readHelloReply(&payload) {
@@ -108,7 +109,7 @@ public final class PlantClient {
                     description = decoded
                     helloPayload.copyMemory(from: UnsafeRawBufferPointer(start: payload.base, count: payload.count))
                     helloPayloadCount = payload.count
-                    helloDescription = decoded
+                    lastHello = decoded
                 case .failure(let reason):
                     counters.count(reason)
                     return nil
@@ -165,10 +166,6 @@ public final class PlantClient {
             return nil
         }
     }
-
-    /// The last HELLO reply decoded, whether or not its handshake succeeded (a plant of another
-    /// shape is refused by `handshake`, and described here).
-    public var lastHello: PlantDescription? { helloDescription }
 
     /// Whether `payload` holds the same bytes as the last HELLO reply decoded.
     func isLastHelloPayload(_ payload: ByteReader) -> Bool {

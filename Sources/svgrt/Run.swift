@@ -412,8 +412,8 @@ struct Run: ParsableCommand {
                       client: client, firmwareSummary: firmwareSummary,
                       clipping: clipping, clipNorm: configuration.hyperparameters.clipNorm).write()
         log("svgrt run: report in \(output)/report.md (learning-curve.svg, latency-*.svg, CSVs, checkpoint.svgp)")
-        if let changed = control.changedPlant, let was = control.plantAtStart {
-            throw ValidationError("the plant restarted as another plant (\(changed.difference(from: was) ?? "")) and is not controlled: "
+        if let change = control.plantChange {
+            throw ValidationError("the plant restarted as another plant (\(change)) and is not controlled: "
                                   + "the run stopped at \(String(format: "%.0f", elapsed)) s, its report and checkpoint are written")
         }
     }

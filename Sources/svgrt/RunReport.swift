@@ -133,7 +133,7 @@ struct RunReport {
         md += "| safety chain | NaN guards \(control.safety.nonFiniteGuards), box clamps \(control.safety.boxClamps), rate limits \(control.safety.rateLimits) |\n"
         md += "| link | \(client.counters.summary) |\n"
         md += "| plant restarts | \(control.plantRestarts) re-handshakes (\(control.failedHandshakes) attempts failed), \(control.silentEpisodes) episodes closed by silence"
-            + (control.changedPlant.map { ", then it came back as another plant (\($0.difference(from: control.plantAtStart ?? $0) ?? "")): not controlled, the run stopped" } ?? "")
+            + (control.plantChange.map { ", then it came back as another plant (\($0)): not controlled, the run stopped" } ?? "")
             + " |\n"
         if let success = plant.successReturn {
             let firstGood = evaluations.first { $0.value >= success }

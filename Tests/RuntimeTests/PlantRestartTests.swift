@@ -45,10 +45,11 @@ final class PlantRestartTests: XCTestCase {
         XCTAssertEqual(closes.count, 2, "each restart closed the running episode once (by silence or by the restart): \(closes)")
     }
 
-    /// The plant restarts as another plant of the same shape (here: ticking at 250 Hz, not 500):
-    /// the loop does not control it. It stops after the handshake that saw it, having sent the
-    /// safe action, and says what changed; the run before the restart is kept.
-    func testAPlantThatComesBackAsAnotherPlantIsNotControlled() throws {
+    /// Starts the loop on the fixture's pendulum (5,000 cycles at most), restarts the board after
+    /// 1 s as firmware-sim with `arguments` on the same port, and waits for the loop to stop (8 s
+    /// at most); returns the fixture, the cycles before the restart and the new board's summary.
+    func restartBoard(as arguments: [String], file: StaticString = #filePath, line: UInt = #line) throws
+        -> (f: OnlineFixture, cyclesBefore: Int, summary: [String: Int]) {
         let f = try OnlineFixture(rate: 500, replayCapacity: 20_000, warmupTransitions: 64)
         let port = f.firmware.port
         f.session.start(maximumCycles: 5_000)  // 10 s at most
@@ -56,13 +57,20 @@ final class PlantRestartTests: XCTestCase {
         let cyclesBefore = f.control.cycles
         f.firmware.stop()
         usleep(300_000)
-        let other = try FirmwareProcess(["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "250", "--watchdog-ticks", "50",
-                                         "--port", "\(port)"])
+        let other = try FirmwareProcess(arguments + ["--port", "\(port)"])
         let deadline = Date().addingTimeInterval(8)
         while !f.session.controlHasFinished && Date() < deadline { usleep(5_000) }
-        XCTAssertTrue(f.session.controlHasFinished, "the control loop stopped before its 5,000 cycles")
+        XCTAssertTrue(f.session.controlHasFinished, "the control loop stopped before its 5,000 cycles", file: file, line: line)
         f.session.stop()
-        let summary = other.stop()
+        return (f, cyclesBefore, other.stop())
+    }
+
+    /// The plant restarts as another plant of the same shape (here: ticking at 250 Hz, not 500):
+    /// the loop does not control it. It stops after the handshake that saw it, having sent the
+    /// safe action, and says what changed; the run before the restart is kept.
+    func testAPlantThatComesBackAsAnotherPlantIsNotControlled() throws {
+        let (f, cyclesBefore, summary) = try restartBoard(as: ["--plant", "pendulum", "--mode", "realtime", "--tick-rate", "250",
+                                                               "--watchdog-ticks", "50"])
         XCTAssertGreaterThan(cyclesBefore, 300)
         XCTAssertLessThan(f.control.cycles, 5_000)
         XCTAssertEqual(f.control.changedPlant?.tickMicroseconds, 4_000)
@@ -75,18 +83,7 @@ final class PlantRestartTests: XCTestCase {
     /// The plant restarts as a plant of another shape (the cart-pole): the handshake refuses it,
     /// and the loop stops as for any other plant instead of retrying it for ever.
     func testAPlantThatComesBackWithAnotherShapeStopsTheLoop() throws {
-        let f = try OnlineFixture(rate: 500, replayCapacity: 20_000, warmupTransitions: 64)
-        let port = f.firmware.port
-        f.session.start(maximumCycles: 5_000)
-        usleep(1_000_000)
-        f.firmware.stop()
-        usleep(300_000)
-        let other = try FirmwareProcess(["--plant", "cartpole", "--mode", "realtime", "--tick-rate", "500", "--port", "\(port)"])
-        let deadline = Date().addingTimeInterval(8)
-        while !f.session.controlHasFinished && Date() < deadline { usleep(5_000) }
-        XCTAssertTrue(f.session.controlHasFinished, "the control loop stopped before its 5,000 cycles")
-        f.session.stop()
-        _ = other.stop()
+        let (f, _, _) = try restartBoard(as: ["--plant", "cartpole", "--mode", "realtime", "--tick-rate", "500"])
         XCTAssertEqual(f.control.changedPlant?.name, "cartpole")
         XCTAssertEqual(f.control.changedPlant.flatMap { $0.difference(from: f.control.plantAtStart!) }, "name \"cartpole\", was \"pendulum\"")
         XCTAssertEqual(f.client.plant?.name, "pendulum", "the client kept the plant it shook hands with")
@@ -103,7 +100,7 @@ final class PlantRestartTests: XCTestCase {
                                     "--output", folder])
         // Its output goes to a file, read while it runs: the board restarts once svgrt controls it.
         let log = folder + ".log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: log) }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
         process.standardOutput = output
