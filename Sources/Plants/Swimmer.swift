@@ -12,9 +12,12 @@ import Glibc
 /// drag 0.5 N·s/m² per unit length (swimming needs normal ≫ tangential); torques |u| ≤ 1 N·m.
 /// Goal 10 m from the nose in a random direction. Reset: the chain straight along a random
 /// heading, at rest, nose at the origin.
-/// Observation (2N + 4): nose heading θ₁ (wrapped), the N − 1 joint angles θ_{i+1} − θ_i,
-/// the N absolute angular velocities, centre-of-mass velocity (2), nose→goal vector (2).
-/// Reward (paper): α₁ r̂_goal · v_com + α₂ ‖a‖², α₁ = 1, α₂ = −0.01; γ = 0.995 (paper).
+/// Observation (2N + 4): the first rod's angle θ₁ (wrapped), the N − 1 joint angles θ_{i+1} − θ_i,
+/// the N absolute angular velocities, centre-of-mass velocity (2) and nose→goal vector (2), both
+/// in the nose's frame (forward, left): the task looks the same whatever the heading, so a policy
+/// steers from what it sees without rotating world coordinates by a wrapped angle.
+/// Reward (paper): α₁ r̂_goal · v_com + α₂ ‖a‖², α₁ = 1, α₂ = −0.01; γ = 0.995 (paper). The dot
+/// product is the same in any frame, so the reward of an observation is the world's.
 public final class Swimmer: Plant {
     public let name: String
     public let links: Int
@@ -77,15 +80,19 @@ public final class Swimmer: Plant {
             s[i] = normalizeAngle(chain.state[chain.angleIndex(i)] - chain.state[chain.angleIndex(i - 1)])
         }
         for i in 0..<links { s[links + i] = chain.state[dof + chain.angleIndex(i)] }
-        var vx = 0.0, vy = 0.0
-        for i in 0..<links {
-            let c = chain.centre(of: i, in: chain.state)
-            vx += c.vx; vy += c.vy
-        }
-        s[2 * links] = vx / Double(links)
-        s[2 * links + 1] = vy / Double(links)
-        s[2 * links + 2] = goalX - chain.state[0]
-        s[2 * links + 3] = goalY - chain.state[1]
+        let v = centreOfMassVelocity, f = forward
+        let gx = goalX - chain.state[0], gy = goalY - chain.state[1]
+        s[2 * links] = v.x * f.x + v.y * f.y
+        s[2 * links + 1] = v.y * f.x - v.x * f.y
+        s[2 * links + 2] = gx * f.x + gy * f.y
+        s[2 * links + 3] = gy * f.x - gx * f.y
+    }
+
+    /// The nose's forward unit vector: the rods extend backwards from the nose, so it points
+    /// opposite to the first rod's angle. Its left is (−f_y, f_x).
+    var forward: (x: Double, y: Double) {
+        let angle = chain.state[chain.angleIndex(0)]
+        return (-cos(angle), -sin(angle))
     }
 
     public func step(action: UnsafeBufferPointer<Double>) -> Double {

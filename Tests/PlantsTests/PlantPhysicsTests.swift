@@ -68,6 +68,42 @@ final class PlantPhysicsTests: XCTestCase {
         XCTAssertGreaterThan(distance, 0.05)
     }
 
+    /// The swimmer's observation is in the nose's frame: the same swimmer and goal turned by any
+    /// angle about the origin observe the same (but for the first rod's angle), now and after
+    /// 200 steps of the same actions, and get the same rewards.
+    func testSwimmerObservesInTheNosesFrame() {
+        let swimmer = Swimmer(links: 3), turned = Swimmer(links: 3)
+        var rng = Xoshiro256StarStar(seed: 4)
+        swimmer.reset(using: &rng)
+        var actions = [Double](repeating: 0, count: 2)
+        for _ in 0..<50 {
+            for j in 0..<2 { actions[j] = 2 * rng.nextUniform() - 1 }
+            _ = actions.withUnsafeBufferPointer { swimmer.step(action: $0) }
+        }
+        var state = [Double](repeating: 0, count: swimmer.physicalStateSize)
+        state.withUnsafeMutableBufferPointer { swimmer.physicalState(into: $0) }
+        let phi = 2.1, c = Foundation.cos(phi), s = Foundation.sin(phi), dof = swimmer.chain.dof
+        func rotate(_ i: Int, _ j: Int) { (state[i], state[j]) = (c * state[i] - s * state[j], s * state[i] + c * state[j]) }
+        rotate(0, 1)
+        rotate(dof, dof + 1)
+        rotate(2 * dof, 2 * dof + 1)
+        for i in 0..<3 { state[swimmer.chain.angleIndex(i)] += phi }
+        state.withUnsafeBufferPointer { turned.reset(to: $0) }
+        var a = [Double](repeating: 0, count: swimmer.observationSize), b = a
+        for t in 0...200 {
+            a.withUnsafeMutableBufferPointer { swimmer.observe(into: $0) }
+            b.withUnsafeMutableBufferPointer { turned.observe(into: $0) }
+            XCTAssertEqual(Foundation.cos(b[0] - a[0]), c, accuracy: 1e-9, "step \(t): the first rod's angle turns by φ")
+            for i in 1..<a.count { XCTAssertEqual(a[i], b[i], accuracy: 1e-7 * max(1, abs(a[i])), "step \(t), observation \(i)") }
+            if t % 50 == 0 { XCTAssertGreaterThan(abs(a[8]) + abs(a[9]), 9, "the goal is about 10 m away") }
+            for j in 0..<2 { actions[j] = 2 * rng.nextUniform() - 1 }
+            let r1 = actions.withUnsafeBufferPointer { swimmer.step(action: $0) }
+            let r2 = actions.withUnsafeBufferPointer { turned.step(action: $0) }
+            XCTAssertEqual(r1, r2, accuracy: 1e-9, "step \(t): the reward does not depend on the heading")
+        }
+        XCTAssertNotEqual(a[6], 0, "the swimmer moves")
+    }
+
     /// What the 3-link body can do: a bang-bang travelling wave (0.5 Hz, 2.5 rad between the joints)
     /// carries the nose 2.68 m in one 10 s episode (a scan over 0.1–3 Hz and 0.5–3 rad: 0.08–2.68 m).
     /// Swimming that far towards the goal would score about 100 × 2.68 − 20 ≈ 250 (the reward sums
