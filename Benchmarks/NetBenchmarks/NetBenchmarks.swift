@@ -129,7 +129,7 @@ let benchmarks: @Sendable () -> Void = {
             let hidden: JSONValue = .array([.int(Int64(width)), .int(Int64(width))])
             let fields: [String: JSONValue] = ["algorithm": .string("sac-svg"), "plant": .string("pendulum"),
                                                "policy": .object(["hidden": hidden]),
-                                               "hyperparameters": .object(["horizon": .int(2), "modelFreeUpdates": .int(0),
+                                               "hyperparameters": .object(["horizon": .int(2), "modelFreeUpdates": .int(0), "batchSize": .int(256),
                                                                            "warmupSteps": .int(1_000_000), "valueHidden": hidden])]
             measureUpdates(of: SACSVG.self, fields: fields, benchmark)
         }
