@@ -99,8 +99,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     /// The algorithm a plant trains with unless told otherwise: SVG(∞) on the Hand (the paper's
     /// finding, docs/results/hand.md), SAC-SVG(2) on reacher3 (SVG(1)-ER does not learn it:
-    /// docs/results/matrix.md) and on swimmer3 (its best row there, 3 seeds; SVG(1)-ER ends below
-    /// the zero action), SVG(1)-ER everywhere else.
+    /// docs/results/matrix.md) and on swimmer3 (every seed swims; SVG(1) has the higher mean with
+    /// some seeds below the zero action, SVG(1)-ER does not swim), SVG(1)-ER everywhere else.
     public static func defaultAlgorithm(for plant: String) -> Algorithm {
         switch plant {
         case "hand": return .svgInfinity
