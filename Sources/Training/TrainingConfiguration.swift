@@ -340,7 +340,12 @@ extension TrainingConfiguration {
         /// The JSON object in the file at `path`.
         public static func file(_ path: String) throws -> Layer {
             guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError("\(path): no such file (or it cannot be read)")
+                var folder: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: path, isDirectory: &folder) else {
+                    throw ConfigurationError("\(path): no such file")
+                }
+                throw ConfigurationError(folder.boolValue ? "\(path): a folder, not a JSON file"
+                                                          : "\(path): cannot be read (not a regular file, or no permission)")
             }
             do {
                 guard let object = try JSONDecoder().decode(JSONValue.self, from: data).object else {
