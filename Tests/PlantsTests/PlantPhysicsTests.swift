@@ -87,7 +87,7 @@ final class PlantPhysicsTests: XCTestCase {
         rotate(0, 1)
         rotate(dof, dof + 1)
         rotate(2 * dof, 2 * dof + 1)
-        for i in 0..<3 { state[swimmer.chain.angleIndex(i)] += phi }
+        for i in 0..<swimmer.links { state[swimmer.chain.angleIndex(i)] += phi }
         state.withUnsafeBufferPointer { turned.reset(to: $0) }
         var a = [Double](repeating: 0, count: swimmer.observationSize), b = a
         for t in 0...200 {
