@@ -35,6 +35,10 @@ public final class Swimmer: Plant {
     public static let rodLength = 0.5, rodMass = 1.0, normalDrag = 10.0, tangentialDrag = 0.5
     public static let goalDistance = 10.0, progressWeight = 1.0, actionPenalty = -0.01
 
+    /// 2: the centre-of-mass velocity and the nose→goal vector in the nose's frame (they were in
+    /// world coordinates at 1).
+    public static let revision = PlantRevision(2, change: "the centre-of-mass velocity and the goal vector are observed in the nose's frame, no longer in world coordinates")
+
     public let chain: PlanarChain
     public private(set) var goalX = 0.0, goalY = 0.0
 

@@ -42,6 +42,10 @@ public struct RewardConfiguration: Codable, Sendable, Equatable {
 /// algorithm does not use. Encodes as JSON (`config.json` of a run).
 public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public var plant = "pendulum"
+    /// The revision of the plant's definition the run trains on (`PlantRevision`): the current
+    /// one for a new run; `resolve` refuses a recorded one that differs (a run's config.json
+    /// without the field, from before revisions were recorded, is revision 1: `Layer.run`).
+    public var plantRevision = 1
     public var algorithm: Algorithm { hyperparameters.algorithm }
     public var seed: UInt64 = 1
     /// Environment steps to train for.
@@ -63,13 +67,14 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case plant, algorithm, seed, steps, replayCapacity, evaluationInterval, evaluationEpisodes, policy, hyperparameters, conditions
+        case plant, plantRevision, algorithm, seed, steps, replayCapacity, evaluationInterval, evaluationEpisodes, policy, hyperparameters, conditions
         case reward
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         plant = try c.decode(String.self, forKey: .plant)
+        plantRevision = try c.decodeIfPresent(Int.self, forKey: .plantRevision) ?? 1
         seed = try c.decode(UInt64.self, forKey: .seed)
         steps = try c.decode(Int.self, forKey: .steps)
         replayCapacity = try c.decode(Int.self, forKey: .replayCapacity)
@@ -85,6 +90,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(plant, forKey: .plant)
+        try c.encode(plantRevision, forKey: .plantRevision)
         try c.encode(algorithm, forKey: .algorithm)
         try c.encode(seed, forKey: .seed)
         try c.encode(steps, forKey: .steps)
@@ -219,6 +225,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     public static func defaults(for plant: String, algorithm: Algorithm? = nil) -> TrainingConfiguration {
         var c = TrainingConfiguration()
         c.plant = plant
+        c.plantRevision = PlantRegistry.revision(of: plant).number
         let chosen = algorithm ?? defaultAlgorithm(for: plant)
         c.hyperparameters = AgentHyperparameters(defaultsFor: chosen)
         c.policy = policyDefaults(for: chosen)
@@ -337,6 +344,16 @@ extension TrainingConfiguration {
             self.fields = fields
             self.names = names
         }
+        /// The configuration of the run in `folder` (its config.json), with the plant revision it
+        /// trained on: 1 where the file records none (written before revisions were recorded).
+        public static func run(_ folder: String) throws -> Layer {
+            let layer = try file(folder + "/config.json")
+            guard layer.fields["plantRevision"] == nil else { return layer }
+            var fields = layer.fields
+            fields["plantRevision"] = .int(1)
+            return Layer(source: layer.source, fields: fields, names: layer.names)
+        }
+
         /// The JSON object in the file at `path`.
         public static func file(_ path: String) throws -> Layer {
             guard let data = FileManager.default.contents(atPath: path) else {
@@ -405,6 +422,14 @@ extension TrainingConfiguration {
             throw ConfigurationError("a field has a value of the wrong type: \(describe(error, display))")
         }
         try c.validate(display)
+        let current = PlantRegistry.revision(of: c.plant)
+        if c.plantRevision != current.number {
+            let source = layers.last { $0.fields["plantRevision"] != nil }?.source ?? "the configuration"
+            let change = c.plantRevision < current.number && !current.change.isEmpty ? " (\(current.change))" : ""
+            throw ConfigurationError("\(source): recorded for \(c.plant) revision \(c.plantRevision), and this build's \(c.plant) "
+                                     + "is revision \(current.number)\(change): a policy learned on one does not fit the other; "
+                                     + "train a new run (svgrt train --plant \(c.plant))")
+        }
         return c
     }
 

@@ -84,9 +84,11 @@ struct Evaluate: ParsableCommand {
             throw CommandError("\(folder) is not a finished `svgrt train` run: \(path) is missing")
         }
         do {
-            return try TrainingConfiguration.resolve([.file(configPath)])
+            return try TrainingConfiguration.resolve([.run(folder)])
         } catch {
-            throw CommandError("\(configPath) is not a training configuration: \(error)")
+            // Errors that name the file already (invalid JSON, another plant revision) stand as they are.
+            let text = "\(error)"
+            throw CommandError(text.hasPrefix(configPath) ? text : "\(configPath) is not a training configuration: \(text)")
         }
     }
 

@@ -171,7 +171,7 @@ struct Run: ParsableCommand {
         var extra: [String: JSONValue] = [:]
         if let plant = folder.plant { extra["plant"] = .string(plant) }
         if let seed = folder.seed { extra["seed"] = .unsigned(seed) }
-        let base = try folder.resume.map { [try TrainingConfiguration.Layer.file($0 + "/config.json")] } ?? []
+        let base = try folder.resume.map { [try TrainingConfiguration.Layer.run($0)] } ?? []
         // A board at --connect with no --plant (or a resumed run of one): a plant known only by its HELLO.
         var wirePlant: WirePlant?
         if let connect, folder.plant == nil {

@@ -66,7 +66,7 @@ struct Train: ParsableCommand {
         if let weakActuator { conditions["weakActuator"] = .int(Int64(weakActuator)) }
         if let weakActuatorGain { conditions["weakActuatorGain"] = .double(weakActuatorGain) }
         if !conditions.isEmpty { extra["conditions"] = .object(conditions) }
-        let base = try folder.resume.map { [try TrainingConfiguration.Layer.file($0 + "/config.json")] } ?? []
+        let base = try folder.resume.map { [try TrainingConfiguration.Layer.run($0)] } ?? []
         // The checkpoint holds the replay at the run's own size.
         if let replayCapacity, let held = base.first?.fields["replayCapacity"], held != .int(Int64(replayCapacity)) {
             throw ValidationError("--replay-capacity cannot change when resuming: the run's replay holds \(held) transitions")

@@ -1,4 +1,5 @@
 import Foundation
+import Plants
 import XCTest
 
 /// `svgrt train` and `svgrt run` as a user drives them: the shared options, refusals that name
@@ -275,6 +276,59 @@ final class TrainCommandTests: XCTestCase {
                 .map { $0.split(separator: ",", omittingEmptySubsequences: false).dropLast().joined(separator: ",") }
         }
         XCTAssertEqual(try withoutSeconds(cut), try withoutSeconds(whole))
+    }
+
+    /// A run records the revision of its plant's definition. A run recorded on another revision
+    /// (or with none, from before revisions were recorded, on a plant past its first) is refused
+    /// on resume and on evaluation in one line naming both revisions, and its folder is left as
+    /// it was; the same run on its own revision resumes.
+    func testARunOfAnotherPlantRevisionIsRefused() throws {
+        let swimmer = PlantRegistry.revision(of: "swimmer3").number
+        XCTAssertGreaterThan(swimmer, 1, "the swimmer's observation changed after revision 1")
+        XCTAssertEqual(PlantRegistry.revision(of: "pendulum").number, 1)
+        let run = folder + "/swimmer", config = run + "/config.json"
+        let trained = try svgrt(["train", "--plant", "swimmer3", "--algo", "svg1", "--steps", "1000", "--evaluation-interval", "1000",
+                                 "--evaluation-episodes", "1", "--output", run])
+        XCTAssertEqual(trained.status, 0, trained.output)
+        func recorded() throws -> [String: Any] {
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: config))) as! [String: Any]
+        }
+        XCTAssertEqual(try recorded()["plantRevision"] as? Int, swimmer)
+        func write(revision: Int?) throws {
+            var fields = try recorded()
+            fields["plantRevision"] = revision
+            try JSONSerialization.data(withJSONObject: fields).write(to: URL(fileURLWithPath: config))
+        }
+        func contents() throws -> [Data] { try ["config.json", "curve.csv", "checkpoint.svgp", "report.md"].map { try Data(contentsOf: URL(fileURLWithPath: run + "/" + $0)) } }
+        for old in [nil, 1] {
+            try write(revision: old)
+            let before = try contents()
+            for arguments in [["train", "--resume", run, "--steps", "2000"], ["evaluate", run, "--episodes", "1"]] {
+                let refused = try svgrt(arguments)
+                XCTAssertNotEqual(refused.status, 0, refused.output)
+                XCTAssertTrue(refused.output.contains("recorded for swimmer3 revision 1, and this build's swimmer3 is revision \(swimmer)"), refused.output)
+                XCTAssertTrue(refused.output.contains("nose's frame"), "says what changed: \(refused.output)")
+                XCTAssertEqual(refused.output.split(separator: "\n").filter { $0.contains("revision") }.count, 1, "one line: \(refused.output)")
+            }
+            XCTAssertEqual(try contents(), before, "a refused resume changed the folder")
+        }
+        // A --config file recording another revision is refused too.
+        try write(revision: swimmer + 1)
+        let other = try svgrt(["train", "--config", config, "--steps", "1000", "--output", folder + "/other"])
+        XCTAssertNotEqual(other.status, 0, other.output)
+        XCTAssertTrue(other.output.contains("revision \(swimmer + 1)"), other.output)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/other"))
+        // Its own revision resumes; so does a pendulum run recording none (revision 1 is the pendulum's).
+        try write(revision: swimmer)
+        let resumed = try svgrt(["train", "--resume", run, "--steps", "2000", "--evaluation-episodes", "1"])
+        XCTAssertEqual(resumed.status, 0, resumed.output)
+        let pendulum = folder + "/pendulum"
+        XCTAssertEqual(try svgrt(["train", "--steps", "400", "--output", pendulum]).status, 0)
+        var fields = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: pendulum + "/config.json"))) as! [String: Any]
+        fields["plantRevision"] = nil
+        try JSONSerialization.data(withJSONObject: fields).write(to: URL(fileURLWithPath: pendulum + "/config.json"))
+        let pendulumResumed = try svgrt(["train", "--resume", pendulum, "--steps", "600"])
+        XCTAssertEqual(pendulumResumed.status, 0, pendulumResumed.output)
     }
 
     /// A resumed run killed before its first checkpoint leaves the folder byte for byte as it was.
