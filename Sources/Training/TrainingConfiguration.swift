@@ -105,7 +105,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
 
     /// The algorithm a plant trains with unless told otherwise: SVG(∞) on the Hand (the paper's
     /// finding, docs/results/hand.md), SAC-SVG(2) on reacher3 (SVG(1)-ER does not learn it:
-    /// docs/results/matrix.md), SVG(1)-ER everywhere else (on swimmer3 with its slow policy step,
+    /// docs/results/matrix.md), SVG(1)-ER everywhere else (on the swimmers with a slow policy step,
     /// `svg1ERPlantHyperparameters`, it is ahead of SAC-SVG(2) and SVG(1): docs/results/matrix.md).
     public static func defaultAlgorithm(for plant: String) -> Algorithm {
         switch plant {
@@ -171,11 +171,12 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         case "pendulum":
             // Chosen on seeds 1–10, confirmed on seeds 11–30: four updates of 64 per step, a slower policy step.
             return ["batchSize": .int(64), "updatesPerStep": .int(4), "policyLearningRate": .double(3e-4)]
-        case "swimmer3":
-            // A policy step of 1e-6 (chosen among 1e-3 … 1e-7 on seeds 1–3, confirmed on 4–10:
-            // docs/results/matrix.md, swimmer3): with 1,000 steps per episode, one Adam step per
-            // env step at 1e-3 moves the policy a thousand times as far per episode as SVG(1)'s
-            // one step per episode, faster than the critic follows, and it does not swim.
+        case let name where name.hasPrefix("swimmer"):
+            // A policy step of 1e-6 (chosen among 1e-3 … 1e-7 on swimmer3's seeds 1–3, confirmed
+            // on its seeds 4–10, ahead of 1e-3 on swimmer5 and swimmer7: docs/results/matrix.md):
+            // with 1,000 steps per episode, one Adam step per env step at 1e-3 moves the policy a
+            // thousand times as far per episode as SVG(1)'s one step per episode, faster than
+            // the critic follows, and it does not swim.
             return ["policyLearningRate": .double(1e-6)]
         default:
             return [:]

@@ -173,14 +173,17 @@ final class TrainerTests: XCTestCase {
         guard case .svg1ER(let he) = try configuration("reacher3", .svg1ER).hyperparameters else { return XCTFail() }
         XCTAssertEqual(he.valueScale, 100)
         XCTAssertEqual(try configuration("hand").algorithm, .svgInfinity)
-        // swimmer3 trains with SVG(1)-ER at its slow policy step; SAC-SVG(2) there has reacher3's critic scale.
-        guard case .svg1ER(let hs) = try configuration("swimmer3").hyperparameters else { return XCTFail("swimmer3 trains with SVG(1)-ER") }
-        XCTAssertEqual(hs.policyLearningRate, 1e-6)
-        XCTAssertEqual(hs.gamma, 0.995, "the plant's discount")
+        // The swimmers train with SVG(1)-ER at a slow policy step; SAC-SVG(2) on swimmer3 has reacher3's critic scale.
+        for swimmer in ["swimmer3", "swimmer5", "swimmer7"] {
+            guard case .svg1ER(let hs) = try configuration(swimmer).hyperparameters else { return XCTFail("\(swimmer) trains with SVG(1)-ER") }
+            XCTAssertEqual(hs.policyLearningRate, 1e-6)
+            XCTAssertEqual(hs.gamma, 0.995, "the plant's discount")
+        }
+        guard case .svg1ER(let pendulum) = try configuration("pendulum").hyperparameters else { return XCTFail() }
+        XCTAssertEqual(pendulum.policyLearningRate, 3e-4, "the pendulum keeps its own step")
         guard case .sacSVG(let hsac) = try configuration("swimmer3", .sacSVG).hyperparameters else { return XCTFail() }
         XCTAssertEqual(hsac.horizon, 2)
         XCTAssertEqual(hsac.valueScale, 10)
-        XCTAssertEqual(try configuration("swimmer5").algorithm, .svg1ER)
         for task in ["Hopper-v5", "HalfCheetah-v5", "Walker2d-v5", "InvertedPendulum-v5"] {
             XCTAssertEqual(try configuration(task).algorithm, .sacSVG, "gymnasium's \(task) trains with SAC-SVG(H) by default")
         }
