@@ -175,8 +175,8 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             // A policy step of 1e-6 (chosen among 1e-3 … 1e-7 on swimmer3's seeds 1–3, confirmed
             // on its seeds 4–10, ahead of 1e-3 on swimmer5 and swimmer7: docs/results/matrix.md):
             // with 1,000 steps per episode, one Adam step per env step at 1e-3 moves the policy a
-            // thousand times as far per episode as SVG(1)'s one step per episode, faster than
-            // the critic follows, and it does not swim.
+            // thousand times as far per episode as SVG(1)'s one step per episode, and σ collapses
+            // to 1 % of its start; at 1e-6 σ stays near its start and the mean moves as SVG(1)'s.
             return ["policyLearningRate": .double(1e-6)]
         default:
             return [:]
