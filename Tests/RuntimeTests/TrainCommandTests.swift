@@ -280,8 +280,8 @@ final class TrainCommandTests: XCTestCase {
 
     /// A run records the revision of its plant's definition. A run recorded on another revision
     /// (or with none, from before revisions were recorded, on a plant past its first) is refused
-    /// on resume and on evaluation in one line naming both revisions, and its folder is left as
-    /// it was; the same run on its own revision resumes.
+    /// on resume (`svgrt train` and `svgrt run`) and on evaluation in one line naming both
+    /// revisions, nothing is written, and the same run on its own revision resumes.
     func testARunOfAnotherPlantRevisionIsRefused() throws {
         let swimmer = PlantRegistry.revision(of: "swimmer3").number
         XCTAssertGreaterThan(swimmer, 1, "the swimmer's observation changed after revision 1")
@@ -303,7 +303,8 @@ final class TrainCommandTests: XCTestCase {
         for old in [nil, 1] {
             try write(revision: old)
             let before = try contents()
-            for arguments in [["train", "--resume", run, "--steps", "2000"], ["evaluate", run, "--episodes", "1"]] {
+            for arguments in [["train", "--resume", run, "--steps", "2000"], ["evaluate", run, "--episodes", "1"],
+                              ["run", "--resume", run, "--duration", "1", "--output", folder + "/online"]] {
                 let refused = try svgrt(arguments)
                 XCTAssertNotEqual(refused.status, 0, refused.output)
                 XCTAssertTrue(refused.output.contains("recorded for swimmer3 revision 1, and this build's swimmer3 is revision \(swimmer)"), refused.output)
@@ -311,6 +312,7 @@ final class TrainCommandTests: XCTestCase {
                 XCTAssertEqual(refused.output.split(separator: "\n").filter { $0.contains("revision") }.count, 1, "one line: \(refused.output)")
             }
             XCTAssertEqual(try contents(), before, "a refused resume changed the folder")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/online"), "a refused svgrt run wrote its folder")
         }
         // A --config file recording another revision is refused too.
         try write(revision: swimmer + 1)
