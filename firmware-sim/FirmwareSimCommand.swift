@@ -27,7 +27,7 @@ struct FirmwareSim: ParsableCommand {
     @Option(help: "UDP address to bind (127.0.0.1 keeps the plant on this board; 0.0.0.0 listens everywhere).")
     var bind = "127.0.0.1"
 
-    @Option(help: "UDP port to listen on.")
+    @Option(parsing: .unconditional, help: "UDP port to listen on.")
     var port: UInt16 = 5600
 
     @Option(help: "Serial device (with --transport serial), e.g. /dev/ttyUSB0 or a pty.")
@@ -36,55 +36,55 @@ struct FirmwareSim: ParsableCommand {
     @Option(help: "realtime or lockstep.")
     var mode = "realtime"
 
-    @Option(help: "Tick rate in real-time mode, Hz.")
+    @Option(parsing: .unconditional, help: "Tick rate in real-time mode, Hz.")
     var tickRate = 100.0
 
-    @Option(help: "Real-time mode: ticks without an ACT before the watchdog zeroes the actuators.")
+    @Option(parsing: .unconditional, help: "Real-time mode: ticks without an ACT before the watchdog zeroes the actuators.")
     var watchdogTicks = 10
 
-    @Option(help: "Actuator noise: standard deviation as a fraction of the actuator range.")
+    @Option(parsing: .unconditional, help: "Actuator noise: standard deviation as a fraction of the actuator range.")
     var actuatorNoise = 0.0
 
-    @Option(help: "Actuator gain (1 nominal; 0.6 = a weak motor).")
+    @Option(parsing: .unconditional, help: "Actuator gain (1 nominal; 0.6 = a weak motor).")
     var actuatorGain = 1.0
 
-    @Option(help: "One weak actuator (its index; -1: none), whose gain --weak-actuator-gain sets on top of --actuator-gain.")
+    @Option(parsing: .unconditional, help: "One weak actuator (its index; -1: none), whose gain --weak-actuator-gain sets on top of --actuator-gain.")
     var weakActuator = -1
 
-    @Option(help: "The weak actuator's own gain (0.6 = a motor at 60 %).")
+    @Option(parsing: .unconditional, help: "The weak actuator's own gain (0.6 = a motor at 60 %).")
     var weakActuatorGain = 1.0
 
-    @Option(help: "Sensor noise: standard deviation added to each observation value.")
+    @Option(parsing: .unconditional, help: "Sensor noise: standard deviation added to each observation value.")
     var sensorNoise = 0.0
 
-    @Option(help: "Observation delay, ticks.")
+    @Option(parsing: .unconditional, help: "Observation delay, ticks.")
     var observationDelay = 0
 
-    @Option(help: "Probability that an observation is dropped (the last one is repeated, flagged stale).")
+    @Option(parsing: .unconditional, help: "Probability that an observation is dropped (the last one is repeated, flagged stale).")
     var dropObservation = 0.0
 
-    @Option(help: "Probability that a sent frame is dropped.")
+    @Option(parsing: .unconditional, help: "Probability that a sent frame is dropped.")
     var drop = 0.0
 
-    @Option(help: "Probability that a sent frame has one bit flipped.")
+    @Option(parsing: .unconditional, help: "Probability that a sent frame has one bit flipped.")
     var corrupt = 0.0
 
-    @Option(help: "Probability that a sent frame is sent twice.")
+    @Option(parsing: .unconditional, help: "Probability that a sent frame is sent twice.")
     var duplicate = 0.0
 
-    @Option(help: "Probability that a sent frame is held back by --delay-ms.")
+    @Option(parsing: .unconditional, help: "Probability that a sent frame is held back by --delay-ms.")
     var delay = 0.0
 
-    @Option(help: "How long delayed frames are held, ms.")
+    @Option(parsing: .unconditional, help: "How long delayed frames are held, ms.")
     var delayMs = 20.0
 
     @Option(help: "Perturbation schedule, e.g. '60:gain=0.6,120:noise=0.25' (seconds since start; plant time in lockstep).")
     var schedule = ""
 
-    @Option(help: "Seed of the reset distribution, noise and fault injection.")
+    @Option(parsing: .unconditional, help: "Seed of the reset distribution, noise and fault injection.")
     var seed: UInt64 = 1
 
-    @Option(help: "Seconds between status lines on stderr (0: none).")
+    @Option(parsing: .unconditional, help: "Seconds between status lines on stderr (0: none).")
     var statusInterval = 1.0
 
     @Flag(help: "Exit when the controller says BYE.")

@@ -6,6 +6,10 @@ import Training
 /// take them: each option sets the configuration field of the same name (the one mapping, in
 /// `fields`). Unset options keep the plant's defaults, or the resumed run's, or the --config
 /// file's; an option the chosen algorithm does not use is refused, naming those that do.
+///
+/// Every numeric option of svgrt and firmware-sim parses `.unconditional`: the word after it is
+/// its value even when it starts with "-", so `--target-entropy -2` is −2 and `--steps -5` is
+/// refused by its range check, where ArgumentParser's default would report the value missing.
 struct AgentOptions: ParsableArguments {
     @Option(name: .customLong("algo"), help: "Algorithm: \(Algorithm.allCases.map(\.rawValue).joined(separator: ", ")) (default: the plant's).")
     var algorithm: String?
@@ -13,49 +17,49 @@ struct AgentOptions: ParsableArguments {
     @Option(help: "JSON configuration file: any of config.json's fields (see --print-config); the options here override it.")
     var config: String?
 
-    @Option(help: "Discount γ.") var gamma: Float?
-    @Option(help: "Minibatch size (1 to 4,096).") var batchSize: Int?
-    @Option(help: "Learning rate of every network the algorithm has.") var learningRate: Float?
-    @Option(help: "Policy learning rate.") var policyLearningRate: Float?
-    @Option(help: "Critic learning rate.") var valueLearningRate: Float?
-    @Option(help: "Model learning rate.") var modelLearningRate: Float?
-    @Option(help: "Gradient-norm clip V_max.") var clipNorm: Float?
-    @Option(help: "Critic output scale (about the magnitude of returns).") var valueScale: Float?
-    @Option(help: "Soft target update τ (instead of copying every C steps).") var polyak: Float?
-    @Option(help: "Truncation w_max of the importance weights.") var maximumImportanceWeight: Float?
-    @Option(help: "Entropy bonus α of the policy objective.") var entropyBonus: Float?
-    @Option(help: "Weight λ of the KL regulariser on replayed policy steps (0: off).") var klWeight: Float?
-    @Option(help: "Weight ρ of the penalty on the squashed policy's pre-squash mean (0: off).") var preSquashPenalty: Float?
-    @Option(help: "Value steps per update.") var valueSteps: Int?
-    @Option(help: "Updates per environment step (online: at most, per control step).") var updatesPerStep: Int?
-    @Option(help: "Transitions stored before the first update.") var warmupSteps: Int?
+    @Option(parsing: .unconditional, help: "Discount γ.") var gamma: Float?
+    @Option(parsing: .unconditional, help: "Minibatch size (1 to 4,096).") var batchSize: Int?
+    @Option(parsing: .unconditional, help: "Learning rate of every network the algorithm has.") var learningRate: Float?
+    @Option(parsing: .unconditional, help: "Policy learning rate.") var policyLearningRate: Float?
+    @Option(parsing: .unconditional, help: "Critic learning rate.") var valueLearningRate: Float?
+    @Option(parsing: .unconditional, help: "Model learning rate.") var modelLearningRate: Float?
+    @Option(parsing: .unconditional, help: "Gradient-norm clip V_max.") var clipNorm: Float?
+    @Option(parsing: .unconditional, help: "Critic output scale (about the magnitude of returns).") var valueScale: Float?
+    @Option(parsing: .unconditional, help: "Soft target update τ (instead of copying every C steps).") var polyak: Float?
+    @Option(parsing: .unconditional, help: "Truncation w_max of the importance weights.") var maximumImportanceWeight: Float?
+    @Option(parsing: .unconditional, help: "Entropy bonus α of the policy objective.") var entropyBonus: Float?
+    @Option(parsing: .unconditional, help: "Weight λ of the KL regulariser on replayed policy steps (0: off).") var klWeight: Float?
+    @Option(parsing: .unconditional, help: "Weight ρ of the penalty on the squashed policy's pre-squash mean (0: off).") var preSquashPenalty: Float?
+    @Option(parsing: .unconditional, help: "Value steps per update.") var valueSteps: Int?
+    @Option(parsing: .unconditional, help: "Updates per environment step (online: at most, per control step).") var updatesPerStep: Int?
+    @Option(parsing: .unconditional, help: "Transitions stored before the first update.") var warmupSteps: Int?
     @Option(help: "Hidden widths of each model sub-network, e.g. 20x20.") var modelHidden: String?
     @Option(help: "Hidden widths of the critic, e.g. 200x100.") var valueHidden: String?
-    @Option(help: "Policy steps after each episode (default 1, as Algorithm 1).") var policyStepsPerEpisode: Int?
-    @Option(help: "Model (and critic) steps after each episode (default: the episode length).") var modelStepsPerEpisode: Int?
+    @Option(parsing: .unconditional, help: "Policy steps after each episode (default 1, as Algorithm 1).") var policyStepsPerEpisode: Int?
+    @Option(parsing: .unconditional, help: "Model (and critic) steps after each episode (default: the episode length).") var modelStepsPerEpisode: Int?
 
-    @Option(help: "sac-svg: model transitions in the actor's expansion, SAC-SVG(H) (0: SAC).") var horizon: Int?
+    @Option(parsing: .unconditional, help: "sac-svg: model transitions in the actor's expansion, SAC-SVG(H) (0: SAC).") var horizon: Int?
     @Option(help: "svg0: draw fresh noise for the policy step (true) or infer it from replayed actions, importance-weighted (false).") var freshActions: Bool?
-    @Option(help: "sac-svg: initial temperature α.") var initialTemperature: Float?
-    @Option(help: "sac-svg, svg1-er with --target-entropy: Adam step size of log α.") var temperatureLearningRate: Float?
-    @Option(help: "Target entropy of the policy, nats (sac-svg: the initial one, default −dim A; svg1-er, svg0: tunes --entropy-bonus towards it).") var targetEntropy: Float?
-    @Option(help: "sac-svg: final target entropy (default −dim A).") var finalTargetEntropy: Float?
-    @Option(help: "sac-svg: exponent of the target entropy's decay (0: constant).") var targetEntropyDecay: Float?
-    @Option(help: "sac-svg: updates over which the target entropy decays.") var targetEntropySteps: Int?
-    @Option(help: "sac-svg: sequences per model step (1 to 4,096).") var modelBatchSize: Int?
-    @Option(help: "Model steps per update.") var modelSteps: Int?
-    @Option(help: "sac-svg: updates with plain SAC actor steps before the model expansion starts.") var modelFreeUpdates: Int?
+    @Option(parsing: .unconditional, help: "sac-svg: initial temperature α.") var initialTemperature: Float?
+    @Option(parsing: .unconditional, help: "sac-svg, svg1-er with --target-entropy: Adam step size of log α.") var temperatureLearningRate: Float?
+    @Option(parsing: .unconditional, help: "Target entropy of the policy, nats (sac-svg: the initial one, default −dim A; svg1-er, svg0: tunes --entropy-bonus towards it).") var targetEntropy: Float?
+    @Option(parsing: .unconditional, help: "sac-svg: final target entropy (default −dim A).") var finalTargetEntropy: Float?
+    @Option(parsing: .unconditional, help: "sac-svg: exponent of the target entropy's decay (0: constant).") var targetEntropyDecay: Float?
+    @Option(parsing: .unconditional, help: "sac-svg: updates over which the target entropy decays.") var targetEntropySteps: Int?
+    @Option(parsing: .unconditional, help: "sac-svg: sequences per model step (1 to 4,096).") var modelBatchSize: Int?
+    @Option(parsing: .unconditional, help: "Model steps per update.") var modelSteps: Int?
+    @Option(parsing: .unconditional, help: "sac-svg: updates with plain SAC actor steps before the model expansion starts.") var modelFreeUpdates: Int?
 
     @Option(help: "The learners' reward: plant (the plant's known r(s, a)) or learned (a model fitted to the rewards the plant reports).") var reward: String?
     @Option(help: "Hidden widths of the learned reward model, e.g. 64x64.") var rewardHidden: String?
 
     @Option(help: "Hidden widths of the policy, e.g. 100x100.") var policyHidden: String?
-    @Option(help: "Initial exploration σ as a fraction of the actuator half-range.") var initialStd: Float?
-    @Option(help: "Floor of the exploration σ as a fraction of the actuator half-range.") var minStd: Float?
+    @Option(parsing: .unconditional, help: "Initial exploration σ as a fraction of the actuator half-range.") var initialStd: Float?
+    @Option(parsing: .unconditional, help: "Floor of the exploration σ as a fraction of the actuator half-range.") var minStd: Float?
     @Option(help: "Squash the policy mean into the actuator limits (true/false).") var squashMean: Bool?
     @Option(help: "σ as a function of the state, a second policy head (true/false).") var stateDependentStd: Bool?
     @Option(help: "Squash each sampled action, a = c + h tanh(u) (SAC's policy; true/false).") var squashSamples: Bool?
-    @Option(help: "τ of the Polyak average of the policy that evaluations play (0: off).") var policyAveraging: Float?
+    @Option(parsing: .unconditional, help: "τ of the Polyak average of the policy that evaluations play (0: off).") var policyAveraging: Float?
 
     /// "20x20" or "20,20" → [20, 20].
     static func widths(_ text: String, option: String) throws -> JSONValue {

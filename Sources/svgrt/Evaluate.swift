@@ -18,10 +18,10 @@ struct Evaluate: ParsableCommand {
     @Argument(help: "Run folders written by `svgrt train --output`.")
     var runs: [String]
 
-    @Option(help: "Episodes per run.")
+    @Option(parsing: .unconditional, help: "Episodes per run.")
     var episodes = 100
 
-    @Option(help: "Seed of the first episode's reset.")
+    @Option(parsing: .unconditional, help: "Seed of the first episode's reset.")
     var firstSeed: UInt64 = 20_000
 
     @Option(parsing: .unconditional, help: "Count the episodes whose return is at least this (e.g. -1 for the Hand's target reached, 500 for the cart-pole balanced).")

@@ -36,13 +36,13 @@ struct Run: ParsableCommand {
     @Option(help: "firmware-sim executable (default: next to svgrt).")
     var firmware: String?
 
-    @Option(help: "UDP port for the started firmware-sim (0: any free port).")
+    @Option(parsing: .unconditional, help: "UDP port for the started firmware-sim (0: any free port).")
     var port: UInt16 = 0
 
-    @Option(help: "Control rate, Hz (firmware-sim ticks at the same rate).")
+    @Option(parsing: .unconditional, help: "Control rate, Hz (firmware-sim ticks at the same rate).")
     var rate = 100.0
 
-    @Option(help: "Seconds to run (Ctrl-C stops earlier).")
+    @Option(parsing: .unconditional, help: "Seconds to run (Ctrl-C stops earlier).")
     var duration = 120.0
 
     @Option(help: "Actuator noise: FRACTION of the actuator range, or a schedule SECONDS:FRACTION,… e.g. 0:0.05,60:0.25.")
@@ -51,24 +51,24 @@ struct Run: ParsableCommand {
     @Option(help: "Actuator gain: GAIN, or a schedule SECONDS:GAIN,… e.g. 0:1,60:0.6.")
     var actuatorGain: String?
 
-    @Option(help: "One weak actuator (its index), whose own gain --weak-actuator-gain sets (the paper's weak motor).")
+    @Option(parsing: .unconditional, help: "One weak actuator (its index), whose own gain --weak-actuator-gain sets (the paper's weak motor).")
     var weakActuator: Int?
 
     @Option(help: "The weak actuator's gain: GAIN, or a schedule SECONDS:GAIN,… e.g. 0:1,60:0.6.")
     var weakActuatorGain: String?
 
-    @Option(help: "Environment steps of the from-scratch training under each change's new conditions, the level adaptation is measured against (0: none; default: the plant's training budget).")
+    @Option(parsing: .unconditional, help: "Environment steps of the from-scratch training under each change's new conditions, the level adaptation is measured against (0: none; default: the plant's training budget).")
     var yardstickSteps: Int?
 
-    @Option(help: "Seconds of wall time between evaluations of the published policy (in-process).")
+    @Option(parsing: .unconditional, help: "Seconds of wall time between evaluations of the published policy (in-process).")
     var evaluateEvery = 5.0
 
-    @Option(help: "Play every Nth episode on the plant with the mean action alone, as an evaluation (0: never; default 10 for a board run with no --plant, which has no in-process copy to evaluate on, else 0). Its steps are not learned from.")
+    @Option(parsing: .unconditional, help: "Play every Nth episode on the plant with the mean action alone, as an evaluation (0: never; default 10 for a board run with no --plant, which has no in-process copy to evaluate on, else 0). Its steps are not learned from.")
     var evaluationEpisodeEvery: Int?
     /// `--evaluation-episode-every`'s value for a board known only by its HELLO (else 0).
     static let boardEvaluationEpisodeEvery = 10
 
-    @Option(help: "CPU to pin the control thread to (default: the last one).")
+    @Option(parsing: .unconditional, help: "CPU to pin the control thread to (default: the last one).")
     var cpu: Int32?
 
     @Option(help: "Record an LTTng trace of the run into this folder (then: svgrt trace-report FOLDER).")

@@ -7,7 +7,7 @@ struct RunFolderOptions: ParsableArguments {
     @Option(help: "Plant: \(PlantRegistry.names.joined(separator: ", ")) (default: pendulum, or the resumed run's).")
     var plant: String?
 
-    @Option(help: "Seed (the same seed gives the same run; default 1, or the resumed run's).")
+    @Option(parsing: .unconditional, help: "Seed (the same seed gives the same run; default 1, or the resumed run's).")
     var seed: UInt64?
 
     @Option(help: "Output folder, the run folder (svgrt train: default runs/train, or the resumed folder; svgrt run: runs/online). An earlier run there is moved to FOLDER.1, never overwritten.")
@@ -16,7 +16,7 @@ struct RunFolderOptions: ParsableArguments {
     @Option(help: "Resume from a run folder (its config.json and checkpoint.svgp).")
     var resume: String?
 
-    @Option(help: "Seconds of wall time between checkpoints (0: only at the end).")
+    @Option(parsing: .unconditional, help: "Seconds of wall time between checkpoints (0: only at the end).")
     var checkpointEvery = 60.0
 
     func validate() throws {

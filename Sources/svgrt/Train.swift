@@ -19,31 +19,31 @@ struct Train: ParsableCommand {
     @OptionGroup var folder: RunFolderOptions
     @OptionGroup var agent: AgentOptions
 
-    @Option(help: "Environment steps (with --resume: the new total).")
+    @Option(parsing: .unconditional, help: "Environment steps (with --resume: the new total).")
     var steps: Int?
 
-    @Option(help: "Environment steps between evaluations.")
+    @Option(parsing: .unconditional, help: "Environment steps between evaluations.")
     var evaluationInterval: Int?
 
-    @Option(help: "Episodes per evaluation (seeded resets; the pendulum always uses its 10 reference starts).")
+    @Option(parsing: .unconditional, help: "Episodes per evaluation (seeded resets; the pendulum always uses its 10 reference starts).")
     var evaluationEpisodes: Int?
 
-    @Option(help: "Transitions the replay holds (the oldest are overwritten); at least the batch size, and refused when it would need more than 80 % of the machine's memory. Fixed for a run: a resumed run keeps its own.")
+    @Option(parsing: .unconditional, help: "Transitions the replay holds (the oldest are overwritten); at least the batch size, and refused when it would need more than 80 % of the machine's memory. Fixed for a run: a resumed run keeps its own.")
     var replayCapacity: Int?
 
-    @Option(help: "Train under an actuator gain (1 nominal, 0.6 a weak motor), as firmware-sim's --actuator-gain.")
+    @Option(parsing: .unconditional, help: "Train under an actuator gain (1 nominal, 0.6 a weak motor), as firmware-sim's --actuator-gain.")
     var actuatorGain: Double?
 
-    @Option(help: "Train under actuator noise (standard deviation as a fraction of the actuator range).")
+    @Option(parsing: .unconditional, help: "Train under actuator noise (standard deviation as a fraction of the actuator range).")
     var actuatorNoise: Double?
 
-    @Option(help: "Train under sensor noise (standard deviation in observation units).")
+    @Option(parsing: .unconditional, help: "Train under sensor noise (standard deviation in observation units).")
     var sensorNoise: Double?
 
-    @Option(help: "Train with one weak actuator (its index), at --weak-actuator-gain, as firmware-sim's options of the same names.")
+    @Option(parsing: .unconditional, help: "Train with one weak actuator (its index), at --weak-actuator-gain, as firmware-sim's options of the same names.")
     var weakActuator: Int?
 
-    @Option(help: "The weak actuator's own gain (0.6 = a motor at 60 %).")
+    @Option(parsing: .unconditional, help: "The weak actuator's own gain (0.6 = a motor at 60 %).")
     var weakActuatorGain: Double?
 
     @Flag(help: "Print the effective configuration as JSON and exit.")

@@ -41,6 +41,13 @@ final class TrainCommandTests: XCTestCase {
             (["train", "--plant", "segway"], "unknown --plant 'segway'"),
             (["run", "--algo", "svg-inf", "--duration", "1"], "learns after whole episodes"),
             (["train", "--steps=-5"], "--steps must be a non-negative integer"),
+            // A negative value after a space is the option's value, refused by its range check,
+            // not read as an unknown option with the value missing.
+            (["train", "--steps", "-5"], "--steps must be a non-negative integer (got -5)"),
+            (["train", "--policy-learning-rate", "-1"], "--policy-learning-rate must be"),
+            (["train", "--checkpoint-every", "-1", "--steps", "10"], "--checkpoint-every must be a non-negative number of seconds (got -1.0)"),
+            (["run", "--duration", "-5"], "--duration must be a positive number of seconds (got -5.0)"),
+            (["train", "--steps", "--seed", "3"], "The value '--seed' is invalid for '--steps <steps>'"),
             (["train", "--steps", "10", "--output", "/dev/null/run"], "cannot create the run folder /dev/null/run: Not a directory"),
             (["train", "--algo", "svg-inf", "--value-learning-rate", "0.01"], "svg-inf does not use --value-learning-rate"),
             (["train", "--replay-capacity", "100", "--batch-size", "128"], "--replay-capacity (100) must be at least --batch-size (128)"),
@@ -69,6 +76,21 @@ final class TrainCommandTests: XCTestCase {
             XCTAssertTrue(r.output.contains(message), "\(arguments): \(r.output)")
             XCTAssertFalse(FileManager.default.fileExists(atPath: out), "\(arguments) wrote \(out)")
         }
+    }
+
+    /// Negative values can follow their option after a space (`--target-entropy -2`), in svgrt
+    /// and in firmware-sim (`--weak-actuator -1`, its documented "none").
+    func testNegativeValuesFollowTheirOption() throws {
+        let r = try svgrt(["train", "--algo", "svg0", "--target-entropy", "-2", "--entropy-bonus", "0.01", "--print-config"])
+        XCTAssertEqual(r.status, 0, r.output)
+        XCTAssertTrue(r.output.contains("\"targetEntropy\" : -2"), r.output)
+        let s = try svgrt(["train", "--algo", "sac-svg", "--target-entropy", "-1", "--final-target-entropy", "-4", "--print-config"])
+        XCTAssertEqual(s.status, 0, s.output)
+        XCTAssertTrue(s.output.contains("\"initialTargetEntropy\" : -1") && s.output.contains("\"finalTargetEntropy\" : -4"), s.output)
+        let firmware = try svgrt(["--weak-actuator", "-1", "--port", "70000"], program: "firmware-sim")
+        XCTAssertNotEqual(firmware.status, 0)
+        XCTAssertFalse(firmware.output.contains("--weak-actuator"), firmware.output)
+        XCTAssertTrue(firmware.output.contains("--port"), firmware.output)
     }
 
     /// --learning-rate sets every rate the algorithm has, and only those.
