@@ -181,6 +181,14 @@ final class TrainerTests: XCTestCase {
         }
         guard case .svg1ER(let pendulum) = try configuration("pendulum").hyperparameters else { return XCTFail() }
         XCTAssertEqual(pendulum.policyLearningRate, 3e-4, "the pendulum keeps its own step")
+        // SVG(0) takes the same slow step on the swimmers, and its own 1e-3 elsewhere.
+        for swimmer in ["swimmer3", "swimmer5", "swimmer7"] {
+            guard case .svg0(let h0) = try configuration(swimmer, .svg0).hyperparameters else { return XCTFail() }
+            XCTAssertEqual(h0.policyLearningRate, 1e-6, swimmer)
+            XCTAssertEqual(h0.gamma, 0.995, "the plant's discount")
+        }
+        guard case .svg0(let reacherSVG0) = try configuration("reacher3", .svg0).hyperparameters else { return XCTFail() }
+        XCTAssertEqual(reacherSVG0.policyLearningRate, 1e-3)
         guard case .sacSVG(let hsac) = try configuration("swimmer3", .sacSVG).hyperparameters else { return XCTFail() }
         XCTAssertEqual(hsac.horizon, 2)
         XCTAssertEqual(hsac.valueScale, 10)
