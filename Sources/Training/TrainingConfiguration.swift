@@ -106,7 +106,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
     /// The algorithm a plant trains with unless told otherwise: SVG(∞) on the Hand (the paper's
     /// finding, docs/results/hand.md), SAC-SVG(2) on reacher3 (SVG(1)-ER does not learn it:
     /// docs/results/matrix.md), SVG(1)-ER everywhere else (on the swimmers with a slow policy step,
-    /// `svg1ERPlantHyperparameters`, it is ahead of SAC-SVG(2) and SVG(1): docs/results/matrix.md).
+    /// `replayPolicyStepPlantHyperparameters`, it is ahead of SAC-SVG(2) and SVG(1): docs/results/matrix.md).
     public static func defaultAlgorithm(for plant: String) -> Algorithm {
         switch plant {
         case "hand": return .svgInfinity
@@ -171,12 +171,23 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         case "pendulum":
             // Chosen on seeds 1–10, confirmed on seeds 11–30: four updates of 64 per step, a slower policy step.
             return ["batchSize": .int(64), "updatesPerStep": .int(4), "policyLearningRate": .double(3e-4)]
+        default:
+            return [:]
+        }
+    }
+
+    /// Per-plant values shared by the algorithms that take one policy step per env step from
+    /// replay (SVG(1)-ER and SVG(0)), over their own plant values.
+    static func replayPolicyStepPlantHyperparameters(_ plant: String) -> [String: JSONValue] {
+        switch plant {
         case let name where name.hasPrefix("swimmer"):
-            // A policy step of 1e-6 (chosen among 1e-3 … 1e-7 on swimmer3's seeds 1–3, confirmed
-            // on its seeds 4–10, ahead of 1e-3 on swimmer5 and swimmer7: docs/results/matrix.md):
-            // with 1,000 steps per episode, one Adam step per env step at 1e-3 moves the policy a
-            // thousand times as far per episode as SVG(1)'s one step per episode, and σ collapses
-            // to 1 % of its start; at 1e-6 σ stays near its start and the mean moves as SVG(1)'s.
+            // A policy step of 1e-6. SVG(1)-ER: chosen among 1e-3 … 1e-7 on swimmer3's seeds 1–3,
+            // confirmed on its seeds 4–10, ahead of 1e-3 on swimmer5 and swimmer7. SVG(0): chosen
+            // among 1e-3, 1e-5 and 1e-6 on swimmer3's seeds 1–3, confirmed on its seeds 4–10 and on
+            // swimmer5 (docs/results/matrix-notes/swimmer3.md). With 1,000 steps per episode, one
+            // Adam step per env step at 1e-3 moves the policy a thousand times as far per episode
+            // as SVG(1)'s one step per episode, and σ collapses to its floor; at 1e-6 σ stays near
+            // its start. Not every plant's: on reacher3 SVG(1)-ER is worse at 1e-6 than at 1e-3.
             return ["policyLearningRate": .double(1e-6)]
         default:
             return [:]
@@ -228,21 +239,6 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    /// Per-plant values of SVG(0)'s hyperparameters over the plant's (docs/results/matrix.md has
-    /// the runs).
-    static func svg0PlantHyperparameters(_ plant: String) -> [String: JSONValue] {
-        switch plant {
-        case let name where name.hasPrefix("swimmer"):
-            // A policy step of 1e-6, as SVG(1)-ER's here and for the same reason (one Adam step per
-            // env step over 1,000-step episodes; at 1e-3 σ collapses to its floor): chosen among
-            // 1e-3, 1e-5 and 1e-6 on swimmer3's seeds 1–3, confirmed on its seeds 4–10 and on
-            // swimmer5 (docs/results/matrix-notes/swimmer3.md).
-            return ["policyLearningRate": .double(1e-6)]
-        default:
-            return [:]
-        }
-    }
-
     /// The defaults for `plant` and `algorithm` (nil: the plant's default algorithm).
     public static func defaults(for plant: String, algorithm: Algorithm? = nil) -> TrainingConfiguration {
         var c = TrainingConfiguration()
@@ -285,6 +281,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         // SAC-SVG(H) keeps SAC's policy and, of the plant's values, the discount and its own.
         var overrides = plantHyperparameters(plant)
         if chosen == .svg1ER { overrides.merge(svg1ERPlantHyperparameters(plant)) { $1 } }
+        if chosen == .svg1ER || chosen == .svg0 { overrides.merge(replayPolicyStepPlantHyperparameters(plant)) { $1 } }
         if chosen == .sacSVG {
             c.policy = policyDefaults(for: .sacSVG)
             // The pendulum: a 64-64 policy (and critics, below), a quarter of the work per step
@@ -294,10 +291,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         }
         // SVG(0) has the policy regularisers (docs/algorithms.md §4) but not the plants' values of
         // them, which were tuned for SVG(1)-ER: they stay off unless asked for.
-        if chosen == .svg0 {
-            overrides = overrides.filter { !PolicyRegularisersFields.names.contains($0.key) }
-            overrides.merge(svg0PlantHyperparameters(plant)) { $1 }
-        }
+        if chosen == .svg0 { overrides = overrides.filter { !PolicyRegularisersFields.names.contains($0.key) } }
         // Merging known keys over the agent's own defaults cannot fail.
         let names = c.hyperparameters.fieldNames
         var json = (try? c.json()) ?? [:]
