@@ -58,44 +58,67 @@ public final class ReplayBuffer: TransitionColumns {
         added = 0
     }
 
-    /// Contents as archive records (checkpoints keep the replay).
+    /// Contents as archive records (checkpoints keep the replay): the `count` rows held, not the
+    /// whole capacity, so a checkpoint early in a run with a large replay stays small. Rows
+    /// 0 ..< count are the held ones (until the buffer is full `next == count`; after, every row is).
     public func records(prefix: String) -> [ParameterArchive.Record] {
+        let rows = count
         func floats(_ name: String, _ b: FloatBuffer, _ width: Int) -> ParameterArchive.Record {
-            .init(name: "\(prefix).\(name)", shape: [capacity, width], values: Array(UnsafeBufferPointer(start: b.base, count: capacity * width)))
+            .init(name: "\(prefix).\(name)", shape: [rows, width], values: Array(UnsafeBufferPointer(start: b.base, count: rows * width)))
         }
         return [
             floats("states", states, stateSize), floats("actions", actions, actionSize), floats("nextStates", nextStates, stateSize),
             floats("rewards", rewards, 1), floats("logProbabilities", logProbabilities, 1), floats("terminals", terminals, 1),
-            .init(name: "\(prefix).episodes", shape: [capacity], values: (0..<capacity).map { Float(bitPattern: UInt32(bitPattern: episodes[$0])) }),
-            .init(name: "\(prefix).steps", shape: [capacity], values: (0..<capacity).map { Float(bitPattern: UInt32(bitPattern: steps[$0])) }),
+            .init(name: "\(prefix).episodes", shape: [rows], values: (0..<rows).map { Float(bitPattern: UInt32(bitPattern: episodes[$0])) }),
+            .init(name: "\(prefix).steps", shape: [rows], values: (0..<rows).map { Float(bitPattern: UInt32(bitPattern: steps[$0])) }),
             .init(name: "\(prefix).cursor", shape: [3], values: [count, next, added].map { Float(bitPattern: UInt32(truncatingIfNeeded: $0)) }),
         ]
     }
 
-    /// Restores the contents from `records(prefix:)` of a buffer of the same shape.
+    /// Restores the contents from `records(prefix:)` of a buffer of the same capacity and widths.
+    /// The records hold the `count` rows of the cursor, or every row of the capacity (checkpoints
+    /// written before the prefix was); a cursor that cannot belong to this buffer is refused
+    /// before anything is changed.
     public func load(from archive: ParameterArchive, prefix: String, path: String) throws(ParameterArchiveError) {
-        func fill(_ name: String, _ b: FloatBuffer, _ width: Int) throws(ParameterArchiveError) {
-            let r = try archive.record(named: "\(prefix).\(name)", in: path)
-            guard r.shape == [capacity, width] else {
-                throw .shapeMismatch(path: path, record: r.name, expected: [capacity, width], found: r.shape)
-            }
-            for (i, v) in r.values.enumerated() { b[i] = v }
+        let cursorName = "\(prefix).cursor"
+        let cursor = try archive.record(named: cursorName, in: path).values.map { Int(Int32(bitPattern: $0.bitPattern)) }
+        guard cursor.count == 3 else { throw .valueCountMismatch(path: path, record: cursorName, expected: 3, found: cursor.count) }
+        let (held, nextIndex, everAdded) = (cursor[0], cursor[1], cursor[2])
+        guard (0...capacity).contains(held), (0..<capacity).contains(nextIndex),
+              held == capacity || nextIndex == held else {
+            throw .invalidValues(path: path, record: cursorName, reason: "holds count \(held), next \(nextIndex), added \(everAdded): "
+                                    + "not a replay of \(capacity) transitions")
         }
-        try fill("states", states, stateSize)
-        try fill("actions", actions, actionSize)
-        try fill("nextStates", nextStates, stateSize)
-        try fill("rewards", rewards, 1)
-        try fill("logProbabilities", logProbabilities, 1)
-        try fill("terminals", terminals, 1)
-        for (name, target) in [("episodes", episodes), ("steps", steps)] {
-            let r = try archive.record(named: "\(prefix).\(name)", in: path)
-            guard r.values.count == capacity else {
-                throw .shapeMismatch(path: path, record: r.name, expected: [capacity], found: r.shape)
-            }
-            for (i, v) in r.values.enumerated() { target[i] = Int32(bitPattern: v.bitPattern) }
+        // The rows the records hold: the cursor's count, or the whole capacity (older checkpoints).
+        let rows = try archive.record(named: "\(prefix).episodes", in: path).values.count
+        guard rows == held || rows == capacity else {
+            throw .invalidValues(path: path, record: "\(prefix).episodes", reason: "holds \(rows) rows; the cursor's count is \(held) "
+                                    + "and the capacity \(capacity)")
         }
-        let cursor = try archive.record(named: "\(prefix).cursor", in: path).values.map { Int(Int32(bitPattern: $0.bitPattern)) }
-        guard cursor.count == 3 else { throw .valueCountMismatch(path: path, record: "\(prefix).cursor", expected: 3, found: cursor.count) }
-        count = cursor[0]; next = cursor[1]; added = cursor[2]
+        // Every record is checked before any row is written.
+        let columns: [(String, FloatBuffer, Int)] = [("states", states, stateSize), ("actions", actions, actionSize),
+                                                     ("nextStates", nextStates, stateSize), ("rewards", rewards, 1),
+                                                     ("logProbabilities", logProbabilities, 1), ("terminals", terminals, 1)]
+        var floats: [[Float]] = []
+        for (name, _, width) in columns {
+            let r = try archive.record(named: "\(prefix).\(name)", in: path)
+            guard r.shape == [rows, width], r.values.count == rows * width else {
+                throw .shapeMismatch(path: path, record: r.name, expected: [rows, width], found: r.shape)
+            }
+            floats.append(r.values)
+        }
+        var indices: [[Float]] = []
+        for name in ["episodes", "steps"] {
+            let r = try archive.record(named: "\(prefix).\(name)", in: path)
+            guard r.values.count == rows else { throw .shapeMismatch(path: path, record: r.name, expected: [rows], found: r.shape) }
+            indices.append(r.values)
+        }
+        for (k, (_, buffer, _)) in columns.enumerated() {
+            for (i, v) in floats[k].enumerated() { buffer[i] = v }
+        }
+        for (k, target) in [episodes, steps].enumerated() {
+            for (i, v) in indices[k].enumerated() { target[i] = Int32(bitPattern: v.bitPattern) }
+        }
+        count = held; next = nextIndex; added = everAdded
     }
 }

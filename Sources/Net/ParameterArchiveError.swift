@@ -16,6 +16,8 @@ public enum ParameterArchiveError: Error, Equatable, CustomStringConvertible {
     case missingRecord(path: String, name: String, available: [String])
     case shapeMismatch(path: String, record: String, expected: [Int], found: [Int])
     case valueCountMismatch(path: String, record: String, expected: Int, found: Int)
+    /// Values of the right shape that the reader cannot take (`reason` completes "record 'x' …").
+    case invalidValues(path: String, record: String, reason: String)
 
     public var description: String {
         switch self {
@@ -41,6 +43,8 @@ public enum ParameterArchiveError: Error, Equatable, CustomStringConvertible {
             return "\(path): record '\(record)' has shape \(found) but this network needs \(expected)"
         case let .valueCountMismatch(path, record, expected, found):
             return "\(path): record '\(record)' holds \(found) values but its shape needs \(expected)"
+        case let .invalidValues(path, record, reason):
+            return "\(path): record '\(record)' \(reason)"
         }
     }
 }

@@ -100,7 +100,7 @@ struct Train: ParsableCommand {
             log("svgrt train: \(output) held an earlier run; moved it to \(moved)")
         }
         let configText = try c.jsonText()
-        var lastCheckpoint = Date()
+        var schedule = CheckpointSchedule(every: folder.checkpointEvery, start: Date().timeIntervalSinceReferenceDate)
         var checkpointError: Error?
         let start = Date(), startSteps = trainer.environmentSteps
         var lastReport = Date(), lastSteps = trainer.environmentSteps
@@ -132,9 +132,8 @@ struct Train: ParsableCommand {
         }
         trainer.atEpisodeBoundary = { t in
             evaluateIfDue()
-            let last = t.environmentSteps + t.plant.episodeLength > c.steps
-            let due = folder.checkpointEvery > 0 && Date().timeIntervalSince(lastCheckpoint) >= folder.checkpointEvery
-            guard due || last else { return }
+            let writeStart = Date().timeIntervalSinceReferenceDate
+            guard schedule.isDue(now: writeStart, stepsLeft: c.steps - t.environmentSteps, episodeLength: t.plant.episodeLength) else { return }
             // The curve before the checkpoint: a kill between the two leaves the curve ahead,
             // and a resume drops the rows past the checkpoint (the re-run writes them again).
             do {
@@ -142,7 +141,7 @@ struct Train: ParsableCommand {
                 try curve.write(to: output + "/curve.csv")
                 try t.writeCheckpoint(to: output + "/checkpoint.svgp")
             } catch { checkpointError = error }
-            lastCheckpoint = Date()
+            schedule.wrote(start: writeStart, end: Date().timeIntervalSinceReferenceDate)
         }
         log("svgrt train: \(c.plant), \(c.algorithm.rawValue), \(c.steps) steps, seed \(c.seed) → \(output)")
         // A checkpoint from an older build, which wrote it before that step's evaluation and
