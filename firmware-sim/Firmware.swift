@@ -334,8 +334,11 @@ final class Firmware {
         _ = transport.sendToLastSender(UnsafeRawBufferPointer(rebasing: tx[0..<n]))
     }
 
-    /// Sets a perturbation; `parameter.accepts(value, …)` (checked by the callers).
-    func apply(_ parameter: ConfigureParameter, _ value: Double) {
+    /// Sets a perturbation; `parameter.accepts(value, …)` (checked by the callers). −0 is taken
+    /// as 0 (so the status line never says "gain -0.0"); returns the value set.
+    @discardableResult
+    func apply(_ parameter: ConfigureParameter, _ value: Double) -> Double {
+        let value = value == 0 ? 0 : value
         switch parameter {
         case .actuatorNoise: disturbances.actuatorNoise = value
         case .actuatorGain: disturbances.actuatorGain = value
@@ -346,12 +349,13 @@ final class Firmware {
         case .weakActuator: disturbances.weakActuator = Int(value)
         case .weakActuatorGain: disturbances.weakActuatorGain = value
         }
+        return value
     }
 
     func applySchedule(atSeconds seconds: Double) {
         for entry in schedule.due(at: seconds) {
-            apply(entry.parameter.configureParameter, entry.value)
-            log("schedule: \(entry.parameter.rawValue) = \(entry.value) at \(entry.seconds) s")
+            let value = apply(entry.parameter.configureParameter, entry.value)
+            log("schedule: \(entry.parameter.rawValue) = \(value) at \(entry.seconds) s")
         }
     }
 

@@ -59,7 +59,8 @@ final class PerturbationTests: XCTestCase {
 
     func testScheduleChangesGainAtPlantTime() throws {
         // Lockstep schedules run on plant time: 0.5 s is step 10 of the pendulum.
-        let (firmware, client) = try connect(["--schedule", "0.5:gain=0"])
+        // −0 is 0: the log and status never say "gain -0.0".
+        let (firmware, client) = try connect(["--schedule", "0.5:gain=-0"])
         let plant = Pendulum()
         [1.0, 0.0].withUnsafeBufferPointer { plant.reset(to: $0) }
         for t in 0..<20 {
