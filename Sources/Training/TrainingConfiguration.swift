@@ -194,6 +194,22 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         }
     }
 
+    /// Per-plant values of SVG(0)'s hyperparameters over the plant's and the replay policy step's.
+    static func svg0PlantHyperparameters(_ plant: String) -> [String: JSONValue] {
+        switch plant {
+        case "Hopper-v5", "HalfCheetah-v5":
+            // The swimmers' policy step of 1e-6: at 1e-3 σ falls to its floor (0.007) within
+            // 100k steps and neither task learns (Hopper 82 ± 77, below the zero action's 144;
+            // HalfCheetah −533 ± 120); at 1e-6 σ stays near its start of 0.5. Chosen on seeds 1–3
+            // (Hopper 563 ± 65, HalfCheetah 2,287 ± 217 at 200k), confirmed on seeds 4–6
+            // (docs/results/matrix-notes/Hopper-v5.md, HalfCheetah-v5.md). Not Walker2d-v5 (a little
+            // worse at 1e-6) nor InvertedPendulum-v5 (too slow for its 20k steps).
+            return ["policyLearningRate": .double(1e-6)]
+        default:
+            return [:]
+        }
+    }
+
     /// Per-plant values of SAC-SVG(H)'s hyperparameters (docs/results/sac-svg.md has the runs).
     static func sacSVGPlantHyperparameters(_ plant: String) -> [String: JSONValue] {
         switch plant {
@@ -282,6 +298,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         var overrides = plantHyperparameters(plant)
         if chosen == .svg1ER { overrides.merge(svg1ERPlantHyperparameters(plant)) { $1 } }
         if chosen == .svg1ER || chosen == .svg0 { overrides.merge(replayPolicyStepPlantHyperparameters(plant)) { $1 } }
+        if chosen == .svg0 { overrides.merge(svg0PlantHyperparameters(plant)) { $1 } }
         if chosen == .sacSVG {
             c.policy = policyDefaults(for: .sacSVG)
             // The pendulum: a 64-64 policy (and critics, below), a quarter of the work per step
