@@ -192,7 +192,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         case "HalfCheetah-v5":
             // The same step, for the same reason: at 1e-3 neither algorithm learns it (SVG(0)
             // −533 ± 120 with σ on its floor, SVG(1)-ER −578 ± 165), at 1e-6 both run forwards
-            // (SVG(0) 2,287 ± 217, SVG(1)-ER 2,246 ± 420 on seeds 1–3 at 200k), confirmed on seeds 4–6
+            // (SVG(0) 2,287 ± 217, SVG(1)-ER 2,246 ± 416 on seeds 1–3 at 200k), confirmed on seeds 4–6
             // (docs/results/matrix-notes/HalfCheetah-v5.md).
             return ["policyLearningRate": .double(1e-6)]
         default:
