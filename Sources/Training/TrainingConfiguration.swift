@@ -176,9 +176,10 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    /// Per-plant values shared by the algorithms that take one policy step per env step from
-    /// replay (SVG(1)-ER and SVG(0)), over their own plant values: the swimmers and HalfCheetah-v5.
-    static func replayPolicyStepPlantHyperparameters(_ plant: String) -> [String: JSONValue] {
+    /// Per-plant policy steps of the algorithms that take one policy step per env step from
+    /// replay (SVG(1)-ER and SVG(0)), over their own plant values: both on the swimmers and
+    /// HalfCheetah-v5, SVG(0) alone on Hopper-v5.
+    static func replayPolicyStepPlantHyperparameters(_ plant: String, algorithm: Algorithm) -> [String: JSONValue] {
         switch plant {
         case let name where name.hasPrefix("swimmer"):
             // A policy step of 1e-6. SVG(1)-ER: chosen among 1e-3 … 1e-7 on swimmer3's seeds 1–3,
@@ -195,21 +196,14 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
             // (SVG(0) 2,287 ± 217, SVG(1)-ER 2,246 ± 416 on seeds 1–3 at 200k), confirmed on seeds 4–6
             // (docs/results/matrix-notes/HalfCheetah-v5.md).
             return ["policyLearningRate": .double(1e-6)]
-        default:
-            return [:]
-        }
-    }
-
-    /// Per-plant values of SVG(0)'s hyperparameters over the plant's and the replay policy step's.
-    static func svg0PlantHyperparameters(_ plant: String) -> [String: JSONValue] {
-        switch plant {
-        case "Hopper-v5":
+        case "Hopper-v5" where algorithm == .svg0:
             // The swimmers' policy step of 1e-6 (as on HalfCheetah-v5, where SVG(1)-ER takes it
             // too): at 1e-3 σ falls to its floor (0.007) within 100k steps and the hopper does not
             // learn (82 ± 77, below the zero action's 144); at 1e-6 σ stays near its start of 0.5:
             // 563 ± 65 on seeds 1–3 at 200k, confirmed on seeds 4–6
             // (docs/results/matrix-notes/Hopper-v5.md). Not Walker2d-v5 (a little worse at 1e-6)
-            // nor InvertedPendulum-v5 (too slow for its 20k steps).
+            // nor InvertedPendulum-v5 (too slow for its 20k steps); not SVG(1)-ER, whose 1e-6 was
+            // better on seeds 1–3 and is not confirmed.
             return ["policyLearningRate": .double(1e-6)]
         default:
             return [:]
@@ -303,8 +297,7 @@ public struct TrainingConfiguration: Codable, Sendable, Equatable {
         // SAC-SVG(H) keeps SAC's policy and, of the plant's values, the discount and its own.
         var overrides = plantHyperparameters(plant)
         if chosen == .svg1ER { overrides.merge(svg1ERPlantHyperparameters(plant)) { $1 } }
-        if chosen == .svg1ER || chosen == .svg0 { overrides.merge(replayPolicyStepPlantHyperparameters(plant)) { $1 } }
-        if chosen == .svg0 { overrides.merge(svg0PlantHyperparameters(plant)) { $1 } }
+        if chosen == .svg1ER || chosen == .svg0 { overrides.merge(replayPolicyStepPlantHyperparameters(plant, algorithm: chosen)) { $1 } }
         if chosen == .sacSVG {
             c.policy = policyDefaults(for: .sacSVG)
             // The pendulum: a 64-64 policy (and critics, below), a quarter of the work per step
